@@ -1,1 +1,3 @@
-return 0;
+using GeneratedArm.Cli;
+
+return await GarmApp.RunAsync(args, Console.Out, Console.Error);
