@@ -56,8 +56,7 @@ public class ArmCallBenchmarks
         var azureCredential = new Azure.Identity.ManagedIdentityCredential(
             Azure.Identity.ManagedIdentityId.SystemAssigned,
             new Azure.Identity.TokenCredentialOptions { Transport = new HttpClientTransport(new HttpClient(handler, disposeHandler: false)) });
-        var options = new ArmClientOptions_();
-        _azureSdk = new Azure.ResourceManager.ArmClient(azureCredential, TutorialDefaults.SubscriptionId, options.Build(handler));
+        _azureSdk = new Azure.ResourceManager.ArmClient(azureCredential, TutorialDefaults.SubscriptionId, CreateAzureSdkOptions(handler));
 
         // Warm every path once so caches (tokens, connections) are filled before measuring.
         await BareHttpClient();
@@ -98,18 +97,15 @@ public class ArmCallBenchmarks
         return group.Value.Data.Name;
     }
 
-    /// <summary>Azure.ResourceManager options using the benchmark's handler, with API version pinned to the tutorial's.</summary>
-    private sealed class ArmClientOptions_
+    /// <summary>Azure.ResourceManager options using the benchmark's handler, API version pinned to the tutorial's, no retries.</summary>
+    private static Azure.ResourceManager.ArmClientOptions CreateAzureSdkOptions(HttpMessageHandler handler)
     {
-        public Azure.ResourceManager.ArmClientOptions Build(HttpMessageHandler handler)
+        var options = new Azure.ResourceManager.ArmClientOptions
         {
-            var options = new Azure.ResourceManager.ArmClientOptions
-            {
-                Transport = new HttpClientTransport(new HttpClient(handler, disposeHandler: false)),
-            };
-            options.Retry.MaxRetries = 0;
-            options.SetApiVersion(new ResourceType("Microsoft.Resources/resourceGroups"), ApiVersion);
-            return options;
-        }
+            Transport = new HttpClientTransport(new HttpClient(handler, disposeHandler: false)),
+        };
+        options.Retry.MaxRetries = 0;
+        options.SetApiVersion(new ResourceType("Microsoft.Resources/resourceGroups"), ApiVersion);
+        return options;
     }
 }
