@@ -75,11 +75,16 @@ internal static class GeneratorHarness
     }
 
     public static GeneratorDriver CreateDriver(IEnumerable<SchemaFile> files, string? rootNamespace = "Consumer")
+        => CreateDriver(files, out _, rootNamespace);
+
+    /// <summary>A driver over <paramref name="files"/>; <paramref name="texts"/> are its AdditionalTexts, for ReplaceAdditionalText.</summary>
+    public static GeneratorDriver CreateDriver(IEnumerable<SchemaFile> files, out AdditionalText[] texts, string? rootNamespace = "Consumer")
     {
         SchemaFile[] list = files.ToArray();
+        texts = list.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToArray();
         return CSharpGeneratorDriver.Create(
             new[] { new ArmModelGenerator().AsSourceGenerator() },
-            list.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)),
+            texts,
             ParseOptions,
             new TestOptionsProvider(list, rootNamespace),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
