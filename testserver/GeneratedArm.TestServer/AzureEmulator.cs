@@ -1,3 +1,4 @@
+using GeneratedArm.TestServer.Faults;
 using GeneratedArm.TestServer.Hosting;
 using GeneratedArm.TestServer.Identity;
 using GeneratedArm.TestServer.State;
@@ -74,20 +75,36 @@ public sealed class AzureEmulator : IAsyncDisposable, IDisposable
         DateTimeOffset? issuedAt = null, TimeSpan? lifetime = null, SigningKey? signingKey = null) =>
         _runtime.Tokens.Issue(identity, resource, issuedAt ?? _runtime.Tokens.Now, lifetime ?? _runtime.Options.TokenLifetime, signingKey).AccessToken;
 
-    /// <summary>Back to the state the emulator was created with; clears recorded requests and the token cache.</summary>
+    /// <summary>The active fault rules (expired ones are dropped).</summary>
+    public IReadOnlyList<FaultRule> Faults => _runtime.Faults.Rules;
+
+    /// <summary>Adds a fault rule now (its duration counts from now); returns it with its name. See <see cref="FaultRules"/>.</summary>
+    public FaultRule AddFault(FaultRule rule) => _runtime.Faults.Add(rule);
+
+    /// <summary>Removes a fault rule by name.</summary>
+    public bool RemoveFault(string name) => _runtime.Faults.Remove(name);
+
+    /// <summary>Removes every fault rule.</summary>
+    public void ClearFaults() => _runtime.Faults.Clear();
+
+    /// <summary>Back to the state the emulator was created with; clears recorded requests and the token cache; restores the initial fault rules.</summary>
     public void Reset() => _runtime.Reset();
 
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _runtime.Stop();
         _server.Dispose();
         ((IDisposable)_app).Dispose();
+        _runtime.Dispose();
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _runtime.Stop();
         _server.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
+        _runtime.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using GeneratedArm.TestServer.Faults;
 using GeneratedArm.TestServer.Hosting;
 using GeneratedArm.TestServer.Identity;
 using GeneratedArm.TestServer.State;
@@ -131,6 +132,21 @@ public sealed class EmulatorBuilder
     public EmulatorBuilder EnableImdsRateLimits(bool enabled = true)
     {
         Options.ImdsRateLimits = enabled;
+        return this;
+    }
+
+    /// <summary>Adds a fault rule active from the start (see <see cref="FaultRules"/> for ready-made ones).</summary>
+    public EmulatorBuilder WithFault(FaultRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        Options.InitialFaults.Add(rule);
+        return this;
+    }
+
+    /// <summary>Maps (default) or leaves out the loopback-only admin API under <c>/_emulator</c>.</summary>
+    public EmulatorBuilder WithAdminApi(bool enabled)
+    {
+        Options.AdminApi = enabled;
         return this;
     }
 

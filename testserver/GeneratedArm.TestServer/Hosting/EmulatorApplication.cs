@@ -1,6 +1,7 @@
 using GeneratedArm.TestServer.Admin;
 using GeneratedArm.TestServer.Arm;
 using GeneratedArm.TestServer.Entra;
+using GeneratedArm.TestServer.Faults;
 using GeneratedArm.TestServer.Imds;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -36,6 +37,17 @@ internal static class EmulatorApplication
                 recorded.StatusCode = 0;
                 throw;
             }
+        });
+
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments(AdminEndpoints.Prefix, StringComparison.OrdinalIgnoreCase)
+                && runtime.Faults.Evaluate(context, out var target) is { } effect
+                && !await FaultResponder.ApplyAsync(context, effect, target, runtime.Stopping).ConfigureAwait(false))
+            {
+                return;
+            }
+            await next(context).ConfigureAwait(false);
         });
 
         app.MapImds();

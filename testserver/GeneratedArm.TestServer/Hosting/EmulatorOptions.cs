@@ -1,3 +1,4 @@
+using GeneratedArm.TestServer.Faults;
 using GeneratedArm.TestServer.Identity;
 using GeneratedArm.TestServer.State;
 
@@ -33,6 +34,9 @@ internal sealed class EmulatorOptions
 
     /// <summary>IMDS's documented limits (20 requests/s and 5 concurrent on the identity endpoint → 429). Off by default.</summary>
     public bool ImdsRateLimits { get; set; }
+
+    /// <summary>Fault rules active from the start (and again after a reset).</summary>
+    public List<FaultRule> InitialFaults { get; } = [];
 
     /// <summary>When false, the admin API under <c>/_emulator</c> is not mapped.</summary>
     public bool AdminApi { get; set; } = true;
