@@ -40,9 +40,10 @@ public sealed class AzureEmulator : IAsyncDisposable, IDisposable
     /// <summary>
     /// A handler that delivers every request to the emulator whatever its host: <c>http://169.254.169.254</c> (IMDS),
     /// <c>https://management.azure.com</c> (ARM), <c>https://login.microsoftonline.com</c> (discovery/JWKS) or any other.
-    /// The endpoints are told apart by path, as their paths do not overlap.
+    /// The endpoints are told apart by path, as their paths do not overlap. An aborted connection (fault rule) surfaces as
+    /// <see cref="HttpRequestException"/>, as it would over a socket.
     /// </summary>
-    public HttpMessageHandler CreateHandler() => _server.CreateHandler();
+    public HttpMessageHandler CreateHandler() => new AbortAsNetworkErrorHandler(_server.CreateHandler());
 
     /// <summary>An <see cref="HttpClient"/> over <see cref="CreateHandler"/>, with base address <c>https://management.azure.com/</c>.</summary>
     public HttpClient CreateClient() => new(CreateHandler()) { BaseAddress = new Uri("https://management.azure.com/") };
