@@ -1,13 +1,116 @@
+using System;
+using System.Text;
+using GeneratedArm.Generators.Emitting;
+using GeneratedArm.Generators.Model;
+using GeneratedArm.Generators.Parsing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace GeneratedArm.Generators;
 
-/// <summary>Placeholder until the first slice lands.</summary>
+/// <summary>
+/// Generates typed models with reflection-free JSON serialization from JSON Schema and OpenAPI 2.0
+/// files listed as <c>&lt;AdditionalFiles Include="x.json" ArmSchema="true" /&gt;</c>.
+/// This file only wires the pipeline; see <see cref="DocumentParser"/>, <see cref="IndexBuilder"/>,
+/// <see cref="TypeBuilder"/> and <see cref="ModelEmitter"/> for the work.
+/// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ArmModelGenerator : IIncrementalGenerator
 {
+    /// <summary>The metadata name of the runtime interface generated models implement when it is referenced.</summary>
+    public const string ArmModelInterface = "GeneratedArm.Serialization.IArmModel`1";
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        IncrementalValueProvider<string> defaultNamespace = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => DefaultNamespace(options.GlobalOptions))
+            .WithTrackingName(StepNames.DefaultNamespace);
+
+        IncrementalValuesProvider<InputFile> inputs = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, cancellationToken) => ReadInput(pair.Left, pair.Right.GetOptions(pair.Left), cancellationToken))
+            .Where(static input => input is not null)
+            .Combine(defaultNamespace)
+            .Select(static (pair, _) => pair.Left!.Namespace.Length > 0 ? pair.Left : pair.Left with { Namespace = pair.Right })
+            .WithTrackingName(StepNames.InputFiles);
+
+        IncrementalValuesProvider<DocumentSpec> documents = inputs
+            .Select(static (input, cancellationToken) => DocumentParser.Parse(input, cancellationToken))
+            .WithTrackingName(StepNames.ParsedDocuments);
+
+        IncrementalValueProvider<IndexSpec> index = documents
+            .Collect()
+            .Select(static (all, cancellationToken) => IndexBuilder.Build(all, cancellationToken))
+            .WithTrackingName(StepNames.Index);
+
+        IncrementalValuesProvider<DocumentTypes> resolved = documents
+            .Combine(index)
+            .Select(static (pair, cancellationToken) => TypeBuilder.Build(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(StepNames.ResolvedDocuments);
+
+        // A bool, never the symbol: symbols must not be cached across compilations.
+        IncrementalValueProvider<bool> runtimeAvailable = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(ArmModelInterface) is not null)
+            .WithTrackingName(StepNames.RuntimeAvailable);
+
+        IncrementalValuesProvider<(TypeSpec Type, bool RuntimeAvailable)> types = resolved
+            .SelectMany(static (document, _) => document.Types)
+            .Combine(runtimeAvailable)
+            .WithTrackingName(StepNames.Types);
+
+        context.RegisterSourceOutput(types, static (spc, pair) => EmitType(spc, pair.Type, pair.RuntimeAvailable));
+
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = resolved
+            .Select(static (document, _) => document.Diagnostics)
+            .WithTrackingName(StepNames.Diagnostics);
+
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (DiagnosticInfo diagnostic in list)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+    }
+
+    /// <summary>
+    /// The namespace for files without ArmNamespace: the project's RootNamespace plus ".Models"
+    /// (RootNamespace is made visible by build/GeneratedArm.Generators.props), else "GeneratedArm.Models".
+    /// </summary>
+    internal static string DefaultNamespace(AnalyzerConfigOptions globalOptions)
+        => globalOptions.TryGetValue("build_property.RootNamespace", out string? root) && !string.IsNullOrWhiteSpace(root)
+            ? Naming.Namespace(root + ".Models")
+            : "GeneratedArm.Models";
+
+    private static InputFile? ReadInput(AdditionalText file, AnalyzerConfigOptions options, System.Threading.CancellationToken cancellationToken)
+    {
+        if (!options.TryGetValue("build_metadata.AdditionalFiles.ArmSchema", out string? flag) || !string.Equals(flag?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        string ns = options.TryGetValue("build_metadata.AdditionalFiles.ArmNamespace", out string? value) && !string.IsNullOrWhiteSpace(value)
+            ? Naming.Namespace(value!)
+            : string.Empty;
+        string text = file.GetText(cancellationToken)?.ToString() ?? string.Empty;
+        return new InputFile(file.Path, text, ns);
+    }
+
+    private static void EmitType(SourceProductionContext context, TypeSpec type, bool runtimeAvailable)
+    {
+        string source;
+        try
+        {
+            source = ModelEmitter.Emit(type, runtimeAvailable);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, type.SourcePath + type.SourcePointer, ex.GetType().Name + ": " + ex.Message).ToDiagnostic());
+            return;
+        }
+
+        context.AddSource(type.HintName, SourceText.From(source, Encoding.UTF8));
     }
 }

@@ -1,0 +1,46 @@
+using System.Text;
+
+namespace GeneratedArm.Generators.Emitting;
+
+/// <summary>A StringBuilder that indents: the emitter's only output primitive. Lines end in '\n' on every OS.</summary>
+internal sealed class SourceWriter
+{
+    private readonly StringBuilder _builder = new();
+    private int _indent;
+
+    public void Line(string text = "")
+    {
+        if (text.Length > 0)
+        {
+            _builder.Append(' ', _indent * 4);
+            _builder.Append(text);
+        }
+
+        _builder.Append('\n');
+    }
+
+    public void Open(string text)
+    {
+        Line(text);
+        Line("{");
+        _indent++;
+    }
+
+    public void Open()
+    {
+        Line("{");
+        _indent++;
+    }
+
+    public void Close(string suffix = "")
+    {
+        _indent--;
+        Line("}" + suffix);
+    }
+
+    public void Indent() => _indent++;
+
+    public void Unindent() => _indent--;
+
+    public override string ToString() => _builder.ToString();
+}

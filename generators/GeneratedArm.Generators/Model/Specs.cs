@@ -1,0 +1,224 @@
+namespace GeneratedArm.Generators.Model;
+
+// The pipeline's cached values. All are records of strings, enums, other records and
+// EquatableArrays, so equality is by value and no Roslyn symbol, syntax node or Location is held.
+
+/// <summary>One opted-in AdditionalFiles item: where it is, what it says, and its target namespace.</summary>
+internal sealed record InputFile(string Path, string Text, string Namespace);
+
+/// <summary>What kind of document a file is, detected from content.</summary>
+internal enum DocumentKind
+{
+    Unknown,
+    JsonSchema,
+    OpenApi2,
+}
+
+/// <summary>A reference to a schema: normalized file path (or $id URI) plus JSON pointer fragment (<c>#/definitions/X</c>).</summary>
+internal sealed record SchemaRef(string Path, string Pointer)
+{
+    public override string ToString() => Path + Pointer;
+}
+
+/// <summary>The primitive a scalar schema maps to (type plus format).</summary>
+internal enum PrimitiveKind
+{
+    String,
+    Int32,
+    Int64,
+    Float,
+    Double,
+    Boolean,
+    DateTime,
+    DateTimeRfc1123,
+    Date,
+    Duration,
+    Uuid,
+    Bytes,
+    Uri,
+    UnixTime,
+}
+
+/// <summary>The structure of a property's schema before cross-file resolution.</summary>
+internal enum ShapeKind
+{
+    /// <summary>A scalar; see <see cref="ShapeSpec.Primitive"/>.</summary>
+    Primitive,
+
+    /// <summary>A reference to a declaration (possibly in another file); resolved against the index.</summary>
+    Ref,
+
+    /// <summary>A JSON array of <see cref="ShapeSpec.Element"/>.</summary>
+    Array,
+
+    /// <summary>A JSON object used as a string-keyed dictionary of <see cref="ShapeSpec.Element"/>.</summary>
+    Map,
+
+    /// <summary>Anything: kept as a JsonElement.</summary>
+    Any,
+}
+
+/// <summary>
+/// The unresolved type of a value. <see cref="Location"/> and <see cref="RefText"/> are kept for
+/// reporting a $ref that the index cannot resolve.
+/// </summary>
+internal sealed record ShapeSpec(ShapeKind Kind, PrimitiveKind Primitive = PrimitiveKind.String, SchemaRef? Ref = null, ShapeSpec? Element = null, string? RefText = null, LocationInfo? Location = null, string? SourcePointer = null)
+{
+    public static readonly ShapeSpec Any = new(ShapeKind.Any);
+
+    public static ShapeSpec Scalar(PrimitiveKind primitive) => new(ShapeKind.Primitive, primitive);
+}
+
+/// <summary>What a declaration becomes.</summary>
+internal enum DeclKind
+{
+    /// <summary>A class with properties.</summary>
+    Object,
+
+    /// <summary>An extensible enum: a readonly struct over a string that keeps unknown values.</summary>
+    ExtensibleEnum,
+
+    /// <summary>A C# enum (x-ms-enum modelAsString: false).</summary>
+    FixedEnum,
+
+    /// <summary>No type of its own: uses of it are replaced by <see cref="DeclSpec.Alias"/> (primitives, arrays, maps).</summary>
+    Alias,
+}
+
+/// <summary>A property as declared in a schema.</summary>
+internal sealed record PropSpec(
+    string JsonName,
+    string Name,
+    ShapeSpec Shape,
+    bool ReadOnly,
+    bool Secret,
+    bool Required,
+    bool Nullable,
+    string? Description,
+    LocationInfo Location);
+
+/// <summary>One value of an enum: the JSON value and the C# member name.</summary>
+internal sealed record EnumValueSpec(string Value, string Name, string? Description);
+
+/// <summary>A schema that may become a type: a definition, a $defs entry, a document root or a named inline schema.</summary>
+internal sealed record DeclSpec(
+    string Pointer,
+    string Key,
+    string Name,
+    DeclKind Kind,
+    string? Description,
+    LocationInfo Location,
+    SchemaRef? Base,
+    EquatableArray<PropSpec> Properties,
+    string? Discriminator,
+    string? DiscriminatorValue,
+    bool IsUnknownSubtype,
+    EquatableArray<EnumValueSpec> EnumValues,
+    ShapeSpec? Alias);
+
+/// <summary>The parse step's output for one file.</summary>
+internal sealed record DocumentSpec(
+    string Path,
+    string? Id,
+    string Namespace,
+    DocumentKind Kind,
+    EquatableArray<DeclSpec> Declarations,
+    EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>A member's final C# name, keyed by its JSON name.</summary>
+internal sealed record MemberName(string JsonName, string Name);
+
+/// <summary>One declaration as every other file sees it: where it is, its final C# name, and how to use it.</summary>
+internal sealed record IndexEntry(
+    string Path,
+    string Pointer,
+    string Namespace,
+    string Name,
+    DeclKind Kind,
+    ShapeSpec? Alias,
+    SchemaRef? Base,
+    string? Discriminator,
+    string? DiscriminatorValue,
+    bool IsUnknownSubtype,
+    EquatableArray<MemberName> Members,
+    ShapeSpec? DiscriminatorShape)
+{
+    public string FullName => "global::" + Namespace + "." + Name;
+}
+
+/// <summary>
+/// The symbol table over every opted-in file: final type and member names (collisions resolved),
+/// aliases, bases and discriminators. It changes only when a name, a base or an alias changes, so an
+/// edit to a property's description does not re-run the other files.
+/// </summary>
+internal sealed record IndexSpec(
+    EquatableArray<IndexEntry> Entries,
+    EquatableArray<MemberName> Ids,
+    EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>A resolved type, ready to emit.</summary>
+internal enum TypeRefKind
+{
+    String,
+    Int32,
+    Int64,
+    Float,
+    Double,
+    Boolean,
+    DateTime,
+    DateTimeRfc1123,
+    Date,
+    Duration,
+    Uuid,
+    Bytes,
+    Uri,
+    UnixTime,
+    Any,
+    Model,
+    ExtensibleEnum,
+    FixedEnum,
+    Array,
+    Map,
+}
+
+internal sealed record TypeRefModel(TypeRefKind Kind, string? FullName = null, TypeRefModel? Element = null);
+
+internal sealed record PropertyModel(
+    string Name,
+    string JsonName,
+    TypeRefModel Type,
+    bool ReadOnly,
+    bool Secret,
+    bool Required,
+    bool Nullable,
+    string? Description);
+
+/// <summary>A subtype a polymorphic type dispatches to by discriminator value.</summary>
+internal sealed record SubtypeModel(string Value, string FullName);
+
+/// <summary>Everything the emitter needs for one generated type (one source file).</summary>
+internal sealed record TypeSpec(
+    string HintName,
+    string Namespace,
+    string Name,
+    DeclKind Kind,
+    string? Description,
+    string SourcePath,
+    string SourcePointer,
+    string? BaseType,
+    bool IsSealed,
+    EquatableArray<PropertyModel> Properties,
+    string? DiscriminatorJsonName,
+    EquatableArray<SubtypeModel> Subtypes,
+    string? UnknownSubtype,
+    string? SelfDiscriminatorValue,
+    string? DiscriminatorPropertyName,
+    TypeRefModel? DiscriminatorPropertyType,
+    bool IsUnknownSubtype,
+    EquatableArray<EnumValueSpec> EnumValues)
+{
+    public string FullName => "global::" + Namespace + "." + Name;
+}
+
+/// <summary>The per-file result of resolution: the types to emit and the diagnostics to report.</summary>
+internal sealed record DocumentTypes(string Path, EquatableArray<TypeSpec> Types, EquatableArray<DiagnosticInfo> Diagnostics);

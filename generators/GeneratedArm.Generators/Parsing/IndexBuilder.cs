@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using GeneratedArm.Generators.Model;
+
+namespace GeneratedArm.Generators.Parsing;
+
+/// <summary>
+/// Builds the <see cref="IndexSpec"/> from every file's <see cref="DocumentSpec"/>: assigns final,
+/// collision-free type names per namespace and member names per class (in ordinal (path, pointer)
+/// order, so the result never depends on file order), and records bases and aliases.
+/// </summary>
+internal static class IndexBuilder
+{
+    /// <summary>Members every generated class declares; schema properties with these names are renamed.</summary>
+    public static readonly ImmutableArray<string> ReservedMembers = ImmutableArray.Create(
+        "AdditionalProperties", "JsonNullProperties", "ReadJson", "WriteJson", "WriteRequestJson", "ReadJsonObject",
+        "ReadJsonProperty", "WriteJsonObject", "WriteJsonProperties", "GeneratedJsonConverter", "PeekDiscriminator",
+        "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "Finalize");
+
+    public static IndexSpec Build(ImmutableArray<DocumentSpec> documents, System.Threading.CancellationToken cancellationToken = default)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var entries = new List<(DocumentSpec Doc, DeclSpec Decl, string Name)>();
+        var taken = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var owners = new Dictionary<(string Ns, string Name), DeclSpec>();
+
+        foreach (DocumentSpec doc in documents.OrderBy(d => d.Path, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!taken.TryGetValue(doc.Namespace, out HashSet<string>? names))
+            {
+                // Hint names must be unique ignoring case, so type names are too.
+                names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                taken.Add(doc.Namespace, names);
+            }
+
+            foreach (DeclSpec decl in doc.Declarations)
+            {
+                if (decl.Kind == DeclKind.Alias)
+                {
+                    entries.Add((doc, decl, decl.Name));
+                    continue;
+                }
+
+                string name = decl.Name;
+                for (int i = 2; !TryTake(names, name, decl.Kind); i++)
+                {
+                    name = decl.Name + i.ToString(CultureInfo.InvariantCulture);
+                }
+
+                if (name != decl.Name)
+                {
+                    string other = owners.TryGetValue((doc.Namespace, decl.Name), out DeclSpec? first) ? first.Location.Path + first.Pointer : "another generated type";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, decl.Location, decl.Name, decl.Pointer, other, name));
+                }
+                else
+                {
+                    owners[(doc.Namespace, name)] = decl;
+                }
+
+                entries.Add((doc, decl, name));
+            }
+        }
+
+        // Member names: an object's own properties must not clash with each other, with its type name,
+        // with the generated members, or with anything it inherits.
+        var byRef = new Dictionary<SchemaRef, int>();
+        for (int i = 0; i < entries.Count; i++)
+        {
+            byRef[new SchemaRef(entries[i].Doc.Path, entries[i].Decl.Pointer)] = i;
+        }
+
+        var ids = new List<MemberName>();
+        foreach (DocumentSpec doc in documents)
+        {
+            if (doc.Id is { Length: > 0 } id)
+            {
+                ids.Add(new MemberName(id.Split('#')[0], doc.Path));
+            }
+        }
+
+        ids.Sort((a, b) => string.CompareOrdinal(a.JsonName + "\n" + a.Name, b.JsonName + "\n" + b.Name));
+        var idMap = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (MemberName id in ids)
+        {
+            idMap[id.JsonName] = id.Name;
+        }
+
+        var members = new EquatableArray<MemberName>?[entries.Count];
+        var shapes = new ShapeSpec?[entries.Count];
+        for (int i = 0; i < entries.Count; i++)
+        {
+            ComputeMembers(i, entries, byRef, idMap, members, shapes, diagnostics, new HashSet<int>());
+        }
+
+        var result = new List<IndexEntry>(entries.Count);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            (DocumentSpec doc, DeclSpec decl, string name) = entries[i];
+            SchemaRef? baseRef = decl.Base is null ? null : Canonical(decl.Base, idMap);
+            result.Add(new IndexEntry(doc.Path, decl.Pointer, doc.Namespace, name, decl.Kind, decl.Alias, baseRef, decl.Discriminator, decl.DiscriminatorValue, decl.IsUnknownSubtype, members[i] ?? EquatableArray<MemberName>.Empty, shapes[i]));
+        }
+
+        return new IndexSpec(result.ToEquatableArray(), ids.ToEquatableArray(), diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>A reference by $id URI becomes a reference by path when some file declares that $id.</summary>
+    public static SchemaRef Canonical(SchemaRef reference, IReadOnlyDictionary<string, string> idMap)
+        => idMap.TryGetValue(reference.Path, out string? path) ? new SchemaRef(path, reference.Pointer) : reference;
+
+    private static bool TryTake(HashSet<string> names, string name, DeclKind kind)
+    {
+        if (names.Contains(name) || (kind == DeclKind.FixedEnum && names.Contains(name + "Extensions")))
+        {
+            return false;
+        }
+
+        names.Add(name);
+        if (kind == DeclKind.FixedEnum)
+        {
+            names.Add(name + "Extensions");
+        }
+
+        return true;
+    }
+
+    private static void ComputeMembers(
+        int index,
+        List<(DocumentSpec Doc, DeclSpec Decl, string Name)> entries,
+        Dictionary<SchemaRef, int> byRef,
+        Dictionary<string, string> idMap,
+        EquatableArray<MemberName>?[] members,
+        ShapeSpec?[] shapes,
+        List<DiagnosticInfo> diagnostics,
+        HashSet<int> visiting)
+    {
+        if (members[index] is not null)
+        {
+            return;
+        }
+
+        (DocumentSpec doc, DeclSpec decl, string typeName) = entries[index];
+        if (decl.Kind != DeclKind.Object)
+        {
+            members[index] = EquatableArray<MemberName>.Empty;
+            return;
+        }
+
+        visiting.Add(index);
+        var inheritedJson = new HashSet<string>(StringComparer.Ordinal);
+        var used = new HashSet<string>(ReservedMembers, StringComparer.Ordinal) { typeName };
+
+        // Walk the base chain (a cycle of bases is cut where it closes).
+        SchemaRef? baseRef = decl.Base;
+        var chain = new HashSet<int> { index };
+        while (baseRef is not null && byRef.TryGetValue(Canonical(baseRef, idMap), out int baseIndex) && chain.Add(baseIndex))
+        {
+            if (!visiting.Contains(baseIndex))
+            {
+                ComputeMembers(baseIndex, entries, byRef, idMap, members, shapes, diagnostics, visiting);
+            }
+
+            foreach (MemberName inherited in members[baseIndex] ?? EquatableArray<MemberName>.Empty)
+            {
+                inheritedJson.Add(inherited.JsonName);
+                used.Add(inherited.Name);
+            }
+
+            used.Add(entries[baseIndex].Name);
+            baseRef = entries[baseIndex].Decl.Base;
+        }
+
+        var own = new List<MemberName>();
+        foreach (PropSpec prop in decl.Properties)
+        {
+            if (inheritedJson.Contains(prop.JsonName))
+            {
+                // Re-declared in a subtype (to refine a description or readOnly): the base's property serves.
+                continue;
+            }
+
+            string name = prop.Name;
+            for (int i = 2; !used.Add(name); i++)
+            {
+                name = prop.Name + i.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (name != prop.Name)
+            {
+                string reason = prop.Name == typeName ? "its enclosing type" : IndexBuilder.ReservedMembers.Contains(prop.Name) ? "a generated member" : "another member";
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, prop.Location, prop.Name, decl.Pointer + "/properties/" + PathUtil.EscapeToken(prop.JsonName), reason, name));
+            }
+
+            own.Add(new MemberName(prop.JsonName, name));
+            if (prop.JsonName == decl.Discriminator)
+            {
+                // Without positions, so moving text around in the file does not change the index.
+                shapes[index] = prop.Shape with { Location = null, RefText = null, SourcePointer = null };
+            }
+        }
+
+        members[index] = own.ToEquatableArray();
+        visiting.Remove(index);
+    }
+}

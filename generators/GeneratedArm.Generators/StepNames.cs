@@ -1,0 +1,29 @@
+namespace GeneratedArm.Generators;
+
+/// <summary>Tracking names of the pipeline's steps, shared with the incrementality tests.</summary>
+internal static class StepNames
+{
+    /// <summary>The target namespace when an item has no ArmNamespace: RootNamespace + ".Models".</summary>
+    public const string DefaultNamespace = nameof(DefaultNamespace);
+
+    /// <summary>Opted-in AdditionalFiles as (path, text, namespace).</summary>
+    public const string InputFiles = nameof(InputFiles);
+
+    /// <summary>Per-file parse: JSON → declarations, cross-file references unresolved.</summary>
+    public const string ParsedDocuments = nameof(ParsedDocuments);
+
+    /// <summary>All files → the symbol table (final names, bases, aliases).</summary>
+    public const string Index = nameof(Index);
+
+    /// <summary>Per file: declarations + index → resolved type specs and diagnostics.</summary>
+    public const string ResolvedDocuments = nameof(ResolvedDocuments);
+
+    /// <summary>Whether the compilation references GeneratedArm.Serialization.IArmModel&lt;T&gt;.</summary>
+    public const string RuntimeAvailable = nameof(RuntimeAvailable);
+
+    /// <summary>One value per generated type: what each source output is built from.</summary>
+    public const string Types = nameof(Types);
+
+    /// <summary>Per-file diagnostics.</summary>
+    public const string Diagnostics = nameof(Diagnostics);
+}

@@ -1,0 +1,288 @@
+using System.Collections.Concurrent;
+using GeneratedArm.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GeneratedArm.Identity;
+
+/// <summary>
+/// Gets tokens for a VM's managed identity from the Azure Instance Metadata Service (IMDS) and caches them.
+/// Thread-safe; create one per identity and reuse it.
+/// </summary>
+/// <remarks>
+/// <para>Caching: one entry per resource (the identity is fixed per instance, so the cache is per (identity,
+/// resource)). A cached token is returned without awaiting anything until its <see cref="AccessToken.RefreshOn"/>;
+/// from then until shortly before expiry the current token is still returned while one background request fetches
+/// its replacement; after that, callers wait for the new token. Concurrent callers share one in-flight request.</para>
+/// <para>The cached path reads one immutable snapshot with a volatile read and returns a completed
+/// <see cref="ValueTask{TResult}"/>: no lock, no allocation, no async state machine.</para>
+/// </remarks>
+public class ManagedIdentityCredential : TokenCredential, IDisposable
+{
+    private readonly ImdsTokenClient? _imds;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _safetyMargin;
+    private readonly TimeSpan _refreshRetryInterval;
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly ConcurrentDictionary<string, CacheEntry> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CacheEntry> _byResource = new(StringComparer.Ordinal);
+    private volatile LastLookup? _last;
+
+    /// <summary>Creates a credential for the identity and IMDS endpoint in <paramref name="options"/>.</summary>
+    /// <param name="options">Options; <see langword="null"/> for the system-assigned identity at the default endpoint.</param>
+    public ManagedIdentityCredential(ManagedIdentityCredentialOptions? options = null)
+    {
+        options ??= new ManagedIdentityCredentialOptions();
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)options.LoggerFactory?.CreateLogger(GeneratedArmDiagnostics.CredentialLoggerCategory) ?? NullLogger.Instance;
+        _safetyMargin = options.ExpirySafetyMargin < TimeSpan.Zero ? TimeSpan.Zero : options.ExpirySafetyMargin;
+        _refreshRetryInterval = options.RefreshRetryInterval < TimeSpan.Zero ? TimeSpan.Zero : options.RefreshRetryInterval;
+        _imds = new ImdsTokenClient(options, _logger);
+    }
+
+    /// <summary>For mocking only: a credential with no IMDS client. Override <see cref="GetTokenAsync"/>.</summary>
+    protected ManagedIdentityCredential()
+    {
+        _time = TimeProvider.System;
+        _logger = NullLogger.Instance;
+    }
+
+    /// <summary>The IMDS base address in use.</summary>
+    public Uri? Endpoint => _imds?.Endpoint;
+
+    /// <summary>The identity tokens are requested for.</summary>
+    public ManagedIdentityId Identity => _imds?.Identity ?? ManagedIdentityId.SystemAssigned;
+
+    /// <summary>
+    /// Gets a token for <paramref name="resourceOrScope"/> (<c>https://management.azure.com/</c> or
+    /// <c>https://management.azure.com/.default</c>), from the cache when it holds a fresh one.
+    /// </summary>
+    /// <param name="resourceOrScope">A resource (App ID URI) or a <c>/.default</c> scope; see <see cref="TokenCredential.ScopeToResource"/>.</param>
+    /// <param name="cancellationToken">Stops waiting at once (a shared request goes on for other callers).</param>
+    /// <returns>The token.</returns>
+    /// <exception cref="ManagedIdentityException">IMDS could not provide a token.</exception>
+    public override ValueTask<AccessToken> GetTokenAsync(string resourceOrScope, CancellationToken cancellationToken = default)
+    {
+        var last = _last;
+        var entry = last is not null && (ReferenceEquals(last.Key, resourceOrScope) || string.Equals(last.Key, resourceOrScope, StringComparison.Ordinal))
+            ? last.Entry
+            : Lookup(resourceOrScope);
+
+        var snapshot = entry.Current;
+        if (snapshot is not null)
+        {
+            var now = _time.GetUtcNow();
+            if (now < snapshot.RefreshOn)
+            {
+                return new ValueTask<AccessToken>(snapshot.Token);
+            }
+
+            if (now < snapshot.UsableUntil)
+            {
+                StartBackgroundRefresh(entry, now);
+                return new ValueTask<AccessToken>(snapshot.Token);
+            }
+        }
+
+        return new ValueTask<AccessToken>(WaitForTokenAsync(entry, null, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<AccessToken> RefreshTokenAsync(string resourceOrScope, AccessToken rejectedToken, CancellationToken cancellationToken = default)
+    {
+        var entry = Lookup(resourceOrScope);
+        return new ValueTask<AccessToken>(WaitForTokenAsync(entry, rejectedToken.Token, cancellationToken));
+    }
+
+    /// <summary>Stops background refreshes and releases the HTTP client the credential owns.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases resources.</summary>
+    /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed.IsCancellationRequested)
+        {
+            _disposed.Cancel();
+            _imds?.Dispose();
+        }
+    }
+
+    private CacheEntry Lookup(string resourceOrScope)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resourceOrScope);
+        if (!_byKey.TryGetValue(resourceOrScope, out var entry))
+        {
+            var resource = ScopeToResource(resourceOrScope);
+            entry = _byResource.GetOrAdd(resource, static (r, self) => new CacheEntry(r, self._imds?.BuildRequestUri(r)), this);
+            entry = _byKey.GetOrAdd(resourceOrScope, entry);
+        }
+
+        _last = new LastLookup(resourceOrScope, entry);
+        return entry;
+    }
+
+    private void StartBackgroundRefresh(CacheEntry entry, DateTimeOffset now)
+    {
+        if (entry.Pending is not null || now < entry.NextBackgroundAttempt)
+        {
+            return;
+        }
+
+        lock (entry)
+        {
+            if (entry.Pending is not null || now < entry.NextBackgroundAttempt)
+            {
+                return;
+            }
+
+            // The background request holds a permanent "waiter" so cancelling callers never cancel it.
+            var flight = StartFlight(entry, background: true);
+            flight.Waiters = 1;
+        }
+    }
+
+    private async Task<AccessToken> WaitForTokenAsync(CacheEntry entry, string? rejectedToken, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        Flight flight;
+        lock (entry)
+        {
+            var snapshot = entry.Current;
+            if (rejectedToken is not null && snapshot is not null && string.Equals(snapshot.Token.Token, rejectedToken, StringComparison.Ordinal))
+            {
+                entry.Current = snapshot = null;
+            }
+
+            if (snapshot is not null && _time.GetUtcNow() < snapshot.UsableUntil)
+            {
+                return snapshot.Token;
+            }
+
+            flight = entry.Pending is { Cancellation.IsCancellationRequested: false } pending ? pending : StartFlight(entry, background: false);
+            flight.Waiters++;
+        }
+
+        var cancelled = false;
+        try
+        {
+            return await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+            throw;
+        }
+        finally
+        {
+            Leave(entry, flight, cancelled);
+        }
+    }
+
+    /// <summary>Starts one IMDS request for <paramref name="entry"/>. Caller holds the entry's lock.</summary>
+    private Flight StartFlight(CacheEntry entry, bool background)
+    {
+        var flight = new Flight(CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token));
+        entry.Pending = flight;
+        flight.Task = FetchAsync(entry, flight, background);
+        if (background)
+        {
+            // Nobody may await a background refresh: observe its failure so it is not reported as unobserved.
+            _ = flight.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return flight;
+    }
+
+    private async Task<AccessToken> FetchAsync(CacheEntry entry, Flight flight, bool background)
+    {
+        // Leave the caller's lock before doing any work, so a synchronously completing transport cannot re-enter it mid-update.
+        await Task.Yield();
+        try
+        {
+            var token = await _imds!.RequestTokenAsync(entry.Resource, entry.RequestUri!, flight.Cancellation.Token).ConfigureAwait(false);
+            var usableUntil = token.ExpiresOn - _safetyMargin;
+            entry.Current = new Snapshot(token, token.RefreshOn < usableUntil ? token.RefreshOn : usableUntil, usableUntil);
+            return token;
+        }
+        catch (Exception ex) when (background && ex is not OperationCanceledException)
+        {
+            entry.NextBackgroundAttempt = _time.GetUtcNow() + _refreshRetryInterval;
+            if (entry.Current is { } current)
+            {
+                Log.BackgroundRefreshFailed(_logger, entry.Resource, current.Token.ExpiresOn, ex.Message);
+            }
+
+            throw;
+        }
+        finally
+        {
+            lock (entry)
+            {
+                if (ReferenceEquals(entry.Pending, flight))
+                {
+                    entry.Pending = null;
+                }
+            }
+        }
+    }
+
+    private static void Leave(CacheEntry entry, Flight flight, bool cancelled)
+    {
+        var cancelFlight = false;
+        lock (entry)
+        {
+            flight.Waiters--;
+            if (cancelled && flight.Waiters == 0 && !flight.Task.IsCompleted)
+            {
+                // Every waiter gave up: stop the request rather than retrying for nobody.
+                cancelFlight = true;
+                if (ReferenceEquals(entry.Pending, flight))
+                {
+                    entry.Pending = null;
+                }
+            }
+        }
+
+        if (cancelFlight)
+        {
+            flight.Cancellation.Cancel();
+        }
+    }
+
+    /// <summary>An immutable view of the cached token, swapped atomically.</summary>
+    private sealed class Snapshot(AccessToken token, DateTimeOffset refreshOn, DateTimeOffset usableUntil)
+    {
+        public readonly AccessToken Token = token;
+        public readonly DateTimeOffset RefreshOn = refreshOn;
+        public readonly DateTimeOffset UsableUntil = usableUntil;
+    }
+
+    private sealed class CacheEntry(string resource, Uri? requestUri)
+    {
+        public readonly string Resource = resource;
+        public readonly Uri? RequestUri = requestUri;
+        public volatile Snapshot? Current;
+        public volatile Flight? Pending;
+        public DateTimeOffset NextBackgroundAttempt;
+    }
+
+    private sealed class Flight(CancellationTokenSource cancellation)
+    {
+        public readonly CancellationTokenSource Cancellation = cancellation;
+        public Task<AccessToken> Task = null!;
+        public int Waiters;
+    }
+
+    private sealed class LastLookup(string key, CacheEntry entry)
+    {
+        public readonly string Key = key;
+        public readonly CacheEntry Entry = entry;
+    }
+}

@@ -1,0 +1,59 @@
+using GeneratedArm.TestServer.Admin;
+using GeneratedArm.TestServer.Arm;
+using GeneratedArm.TestServer.Entra;
+using GeneratedArm.TestServer.Faults;
+using GeneratedArm.TestServer.Imds;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GeneratedArm.TestServer.Hosting;
+
+/// <summary>
+/// The composition root shared by the in-process emulator (TestServer) and the standalone one (Kestrel):
+/// the same services, middleware and endpoints; only the server differs.
+/// </summary>
+internal static class EmulatorApplication
+{
+    public static WebApplication Build(EmulatorRuntime runtime, Action<WebApplicationBuilder> configureHost)
+    {
+        // The empty builder: no configuration files, no logging providers, no hosting extras — it starts in milliseconds.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(EmulatorApplication).Assembly.GetName().Name });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(runtime);
+        configureHost(builder);
+
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            var recorded = runtime.Requests.Record(context, runtime.UtcNow);
+            try
+            {
+                await next(context).ConfigureAwait(false);
+                recorded.StatusCode = context.RequestAborted.IsCancellationRequested ? 0 : context.Response.StatusCode;
+            }
+            catch
+            {
+                recorded.StatusCode = 0;
+                throw;
+            }
+        });
+
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments(AdminEndpoints.Prefix, StringComparison.OrdinalIgnoreCase)
+                && runtime.Faults.Evaluate(context, out var target) is { } effect
+                && !await FaultResponder.ApplyAsync(context, effect, target, runtime.Stopping).ConfigureAwait(false))
+            {
+                return;
+            }
+            await next(context).ConfigureAwait(false);
+        });
+
+        app.MapImds();
+        app.MapEntra();
+        app.MapArm();
+        if (runtime.Options.AdminApi) app.MapAdmin();
+        return app;
+    }
+}

@@ -1,0 +1,148 @@
+using GeneratedArm.TestServer.Hosting;
+using GeneratedArm.TestServer.State;
+using Microsoft.AspNetCore.Http;
+
+namespace GeneratedArm.TestServer.Imds;
+
+/// <summary><c>GET /metadata/identity/oauth2/token</c> (how-to-use-vm-token.md; imds.json 2023-07-01 <c>Identity_GetToken</c>).</summary>
+internal static class ImdsTokenHandler
+{
+    public static async Task HandleAsync(HttpContext context, EmulatorRuntime runtime, ImdsRateLimiter limiter)
+    {
+        using var lease = limiter.TryAcquire();
+        if (lease is null)
+        {
+            // "Requests exceeding this threshold will be rejected with 429 responses" (instance-metadata-service.md, "Rate limiting").
+            await ImdsRules.WriteIdentityErrorAsync(context, 429, "too_many_requests", "Too many requests").ConfigureAwait(false);
+            return;
+        }
+        if (ImdsRules.RejectIdentityRequest(context) is { } rejected)
+        {
+            await rejected.ConfigureAwait(false);
+            return;
+        }
+
+        var query = context.Request.Query;
+        string resource = query["resource"].ToString();
+        if (resource.Length == 0)
+        {
+            // Verbatim from Azure SDK tests' captured IMDS response (facts §1.3).
+            await ImdsRules.WriteIdentityErrorAsync(context, 400, "invalid_request", "Required query variable 'resource' is missing").ConfigureAwait(false);
+            return;
+        }
+
+        var (identity, error) = SelectIdentity(runtime.State, query);
+        if (identity is null)
+        {
+            await ImdsRules.WriteIdentityErrorAsync(context, 400, "invalid_request", error!).ConfigureAwait(false);
+            return;
+        }
+
+        bool bypassCache = string.Equals(query["bypass_cache"], "true", StringComparison.Ordinal);
+        var token = runtime.Tokens.GetOrIssue(identity, resource, bypassCache);
+        var now = runtime.Tokens.Now;
+        string expiresIn = ImdsRules.Seconds(token.ExpiresOn - now);
+
+        // Every field a string (imds.json IdentityTokenResponse); expires_in before expires_on (MSAL.NET reads both into one field, last wins).
+        await ImdsRules.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("access_token", token.AccessToken);
+            w.WriteString("refresh_token", "");
+            w.WriteString("client_id", identity.ClientId);
+            w.WriteString("expires_in", expiresIn);
+            w.WriteString("expires_on", ImdsRules.Unix(token.ExpiresOn));
+            w.WriteString("ext_expires_in", expiresIn);
+            w.WriteString("not_before", ImdsRules.Unix(token.NotBefore));
+            w.WriteString("resource", resource);
+            w.WriteString("token_type", "Bearer");
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// IMDS's identity selection: by <c>client_id</c>, <c>object_id</c> or <c>msi_res_id</c> (older name <c>mi_res_id</c>);
+    /// none → the system-assigned identity, else the only user-assigned one, else an error.
+    /// </summary>
+    internal static (ManagedIdentityInfo? Identity, string? Error) SelectIdentity(EmulatorState state, IQueryCollection query)
+    {
+        string clientId = query["client_id"].ToString();
+        string objectId = query["object_id"].ToString();
+        string resourceId = query["msi_res_id"].ToString() is { Length: > 0 } r ? r : query["mi_res_id"].ToString();
+        int selectors = (clientId.Length > 0 ? 1 : 0) + (objectId.Length > 0 ? 1 : 0) + (resourceId.Length > 0 ? 1 : 0);
+        if (selectors > 1)
+        {
+            // imds.json: the three selectors are "Mutually exclusive"; IMDS's exact wording is not documented (unverified).
+            return (null, "Only one of client_id, object_id or msi_res_id may be specified in the token request");
+        }
+
+        var vm = state.ImdsVirtualMachine;
+        IReadOnlyList<ManagedIdentityInfo> identities = vm is null ? [] : state.IdentitiesOf(vm);
+        ManagedIdentityInfo? selected;
+        if (clientId.Length > 0) selected = ImdsRules.Find(identities, i => i.ClientId, clientId);
+        else if (objectId.Length > 0) selected = ImdsRules.Find(identities, i => i.PrincipalId, objectId);
+        else if (resourceId.Length > 0) selected = ImdsRules.Find(identities, i => i.ResourceId, resourceId);
+        else
+        {
+            selected = identities.FirstOrDefault(i => i.Kind == ManagedIdentityKind.SystemAssigned);
+            if (selected is null)
+            {
+                var userAssigned = identities.Where(i => i.Kind == ManagedIdentityKind.UserAssigned).ToList();
+                if (userAssigned.Count > 1)
+                {
+                    // Verbatim (Hexadite/acs-keyvault-agent PR #43; Azure/azure-sdk-for-rust PR #748).
+                    return (null, "Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request");
+                }
+                selected = userAssigned.FirstOrDefault();
+            }
+        }
+        // Verbatim (Azure/aad-pod-identity#778).
+        return selected is null ? (null, "Identity not found") : (selected, null);
+    }
+}
+
+/// <summary>IMDS's managed-identity limits: 20 requests per second and 5 concurrent requests per VM (instance-metadata-service.md). Off unless enabled.</summary>
+internal sealed class ImdsRateLimiter(EmulatorRuntime runtime)
+{
+    public const int RequestsPerSecond = 20;
+    public const int MaxConcurrent = 5;
+
+    private readonly Lock _gate = new();
+    private readonly Queue<DateTimeOffset> _recent = new();
+    private int _inFlight;
+
+    /// <summary>A lease to dispose when the request completes, or null when the request must get 429.</summary>
+    public IDisposable? TryAcquire()
+    {
+        if (!runtime.Options.ImdsRateLimits) return NoLimit.Instance;
+        var now = runtime.UtcNow;
+        lock (_gate)
+        {
+            while (_recent.Count > 0 && now - _recent.Peek() >= TimeSpan.FromSeconds(1)) _recent.Dequeue();
+            if (_recent.Count >= RequestsPerSecond || _inFlight >= MaxConcurrent) return null;
+            _recent.Enqueue(now);
+            _inFlight++;
+            return new Lease(this);
+        }
+    }
+
+    private void Release()
+    {
+        lock (_gate) { _inFlight--; }
+    }
+
+    private sealed class Lease(ImdsRateLimiter owner) : IDisposable
+    {
+        private int _disposed;
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.Release();
+        }
+    }
+
+    private sealed class NoLimit : IDisposable
+    {
+        public static readonly NoLimit Instance = new();
+        public void Dispose() { }
+    }
+}

@@ -1,0 +1,205 @@
+namespace GeneratedArm.TestServer.State;
+
+/// <summary>
+/// The emulator's mutable state: a small store with explicit, thread-safe operations (one lock; the data is small).
+/// Each <see cref="AzureEmulator"/> owns one; nothing is static. ARM handlers and RBAC read and write through it.
+/// </summary>
+public sealed class EmulatorState
+{
+    private readonly Lock _gate = new();
+    private readonly List<TenantInfo> _tenants = [];
+    private readonly List<SubscriptionInfo> _subscriptions = [];
+    private readonly List<ResourceGroupInfo> _resourceGroups = [];
+    private readonly List<VirtualMachineInfo> _virtualMachines = [];
+    private readonly List<ManagedIdentityInfo> _userAssignedIdentities = [];
+    private readonly List<RoleDefinitionInfo> _roleDefinitions = [];
+    private readonly List<RoleAssignmentInfo> _roleAssignments = [];
+    private string? _imdsVirtualMachineName;
+
+    internal EmulatorState(EmulatorStateSnapshot initial) => Load(initial);
+
+    private static readonly StringComparer Ci = StringComparer.OrdinalIgnoreCase;
+
+    /// <summary>Replaces the whole state.</summary>
+    public void Load(EmulatorStateSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        lock (_gate)
+        {
+            Replace(_tenants, snapshot.Tenants);
+            Replace(_subscriptions, snapshot.Subscriptions);
+            Replace(_resourceGroups, snapshot.ResourceGroups);
+            Replace(_virtualMachines, snapshot.VirtualMachines);
+            Replace(_userAssignedIdentities, snapshot.UserAssignedIdentities);
+            Replace(_roleDefinitions, snapshot.RoleDefinitions);
+            Replace(_roleAssignments, snapshot.RoleAssignments);
+            _imdsVirtualMachineName = snapshot.ImdsVirtualMachineName;
+        }
+    }
+
+    /// <summary>A consistent copy of the whole state.</summary>
+    public EmulatorStateSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            return new EmulatorStateSnapshot
+            {
+                Tenants = [.. _tenants],
+                Subscriptions = [.. _subscriptions],
+                ResourceGroups = [.. _resourceGroups],
+                VirtualMachines = [.. _virtualMachines],
+                UserAssignedIdentities = [.. _userAssignedIdentities],
+                RoleDefinitions = [.. _roleDefinitions],
+                RoleAssignments = [.. _roleAssignments],
+                ImdsVirtualMachineName = _imdsVirtualMachineName,
+            };
+        }
+    }
+
+    // ---- tenants & subscriptions -------------------------------------------------------------
+
+    public IReadOnlyList<TenantInfo> Tenants { get { lock (_gate) { return [.. _tenants]; } } }
+
+    public bool IsKnownTenant(string tenantId)
+    {
+        lock (_gate) { return _tenants.Exists(t => Ci.Equals(t.TenantId, tenantId)); }
+    }
+
+    public IReadOnlyList<SubscriptionInfo> Subscriptions { get { lock (_gate) { return [.. _subscriptions]; } } }
+
+    public SubscriptionInfo? FindSubscription(string subscriptionId)
+    {
+        lock (_gate) { return _subscriptions.Find(s => Ci.Equals(s.SubscriptionId, subscriptionId)); }
+    }
+
+    // ---- resource groups ---------------------------------------------------------------------
+
+    public IReadOnlyList<ResourceGroupInfo> ListResourceGroups(string subscriptionId)
+    {
+        lock (_gate) { return _resourceGroups.FindAll(g => Ci.Equals(g.SubscriptionId, subscriptionId)); }
+    }
+
+    public ResourceGroupInfo? FindResourceGroup(string subscriptionId, string name)
+    {
+        lock (_gate) { return _resourceGroups.Find(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name)); }
+    }
+
+    /// <summary>Creates or replaces a resource group (matched case-insensitively; the existing casing is kept). Returns true when created.</summary>
+    public bool UpsertResourceGroup(ResourceGroupInfo group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        lock (_gate)
+        {
+            int i = _resourceGroups.FindIndex(g => Ci.Equals(g.SubscriptionId, group.SubscriptionId) && Ci.Equals(g.Name, group.Name));
+            if (i < 0) { _resourceGroups.Add(group); return true; }
+            _resourceGroups[i] = group with { Name = _resourceGroups[i].Name };
+            return false;
+        }
+    }
+
+    public bool RemoveResourceGroup(string subscriptionId, string name)
+    {
+        lock (_gate) { return _resourceGroups.RemoveAll(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name)) > 0; }
+    }
+
+    // ---- identities --------------------------------------------------------------------------
+
+    public IReadOnlyList<VirtualMachineInfo> VirtualMachines { get { lock (_gate) { return [.. _virtualMachines]; } } }
+
+    /// <summary>The VM whose IMDS the emulator plays, or null when the state has no VM.</summary>
+    public VirtualMachineInfo? ImdsVirtualMachine
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _imdsVirtualMachineName is null
+                    ? _virtualMachines.FirstOrDefault()
+                    : _virtualMachines.Find(v => Ci.Equals(v.Name, _imdsVirtualMachineName));
+            }
+        }
+    }
+
+    public IReadOnlyList<ManagedIdentityInfo> UserAssignedIdentities { get { lock (_gate) { return [.. _userAssignedIdentities]; } } }
+
+    /// <summary>Every identity: VMs' system-assigned ones and the user-assigned ones.</summary>
+    public IReadOnlyList<ManagedIdentityInfo> AllIdentities
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _virtualMachines.Where(v => v.SystemAssignedIdentity is not null).Select(v => v.SystemAssignedIdentity!), .. _userAssignedIdentities];
+            }
+        }
+    }
+
+    /// <summary>The identities attached to a VM: its system-assigned one (if any) first, then its user-assigned ones.</summary>
+    public IReadOnlyList<ManagedIdentityInfo> IdentitiesOf(VirtualMachineInfo vm)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        lock (_gate)
+        {
+            var result = new List<ManagedIdentityInfo>();
+            if (vm.SystemAssignedIdentity is not null) result.Add(vm.SystemAssignedIdentity);
+            foreach (var id in vm.UserAssignedIdentityIds)
+            {
+                var uami = _userAssignedIdentities.Find(u => Ci.Equals(u.ResourceId, id));
+                if (uami is not null) result.Add(uami);
+            }
+            return result;
+        }
+    }
+
+    public void AddUserAssignedIdentity(ManagedIdentityInfo identity, string? attachToVirtualMachine = null)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        lock (_gate)
+        {
+            _userAssignedIdentities.RemoveAll(u => Ci.Equals(u.ResourceId, identity.ResourceId));
+            _userAssignedIdentities.Add(identity);
+            if (attachToVirtualMachine is null) return;
+            int i = _virtualMachines.FindIndex(v => Ci.Equals(v.Name, attachToVirtualMachine));
+            if (i < 0) throw new InvalidOperationException($"No virtual machine named '{attachToVirtualMachine}'.");
+            _virtualMachines[i] = _virtualMachines[i] with { UserAssignedIdentityIds = [.. _virtualMachines[i].UserAssignedIdentityIds, identity.ResourceId] };
+        }
+    }
+
+    // ---- RBAC --------------------------------------------------------------------------------
+
+    public IReadOnlyList<RoleDefinitionInfo> RoleDefinitions { get { lock (_gate) { return [.. _roleDefinitions]; } } }
+
+    public RoleDefinitionInfo? FindRoleDefinition(string roleDefinitionIdOrGuid)
+    {
+        string guid = roleDefinitionIdOrGuid[(roleDefinitionIdOrGuid.LastIndexOf('/') + 1)..];
+        lock (_gate) { return _roleDefinitions.Find(r => Ci.Equals(r.Id, guid)); }
+    }
+
+    public IReadOnlyList<RoleAssignmentInfo> RoleAssignments { get { lock (_gate) { return [.. _roleAssignments]; } } }
+
+    public IReadOnlyList<RoleAssignmentInfo> RoleAssignmentsOf(string principalId)
+    {
+        lock (_gate) { return _roleAssignments.FindAll(a => Ci.Equals(a.PrincipalId, principalId)); }
+    }
+
+    public void AddRoleAssignment(RoleAssignmentInfo assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        lock (_gate)
+        {
+            _roleAssignments.RemoveAll(a => Ci.Equals(a.Name, assignment.Name));
+            _roleAssignments.Add(assignment);
+        }
+    }
+
+    public bool RemoveRoleAssignment(string name)
+    {
+        lock (_gate) { return _roleAssignments.RemoveAll(a => Ci.Equals(a.Name, name)) > 0; }
+    }
+
+    private static void Replace<T>(List<T> target, IEnumerable<T> source)
+    {
+        target.Clear();
+        target.AddRange(source);
+    }
+}
