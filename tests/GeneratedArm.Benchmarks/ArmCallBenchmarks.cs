@@ -54,8 +54,10 @@ public class ArmCallBenchmarks
         _generatedArm = new ArmClient(_credential, new ArmClientOptions { Endpoint = new Uri("https://management.azure.com"), Transport = handler });
 
         var azureCredential = new Azure.Identity.ManagedIdentityCredential(
-            Azure.Identity.ManagedIdentityId.SystemAssigned,
-            new Azure.Identity.TokenCredentialOptions { Transport = new HttpClientTransport(new HttpClient(handler, disposeHandler: false)) });
+            new Azure.Identity.ManagedIdentityCredentialOptions(Azure.Identity.ManagedIdentityId.SystemAssigned)
+            {
+                Transport = new HttpClientTransport(new HttpClient(handler, disposeHandler: false)),
+            });
         _azureSdk = new Azure.ResourceManager.ArmClient(azureCredential, TutorialDefaults.SubscriptionId, CreateAzureSdkOptions(handler));
 
         // Warm every path once so caches (tokens, connections) are filled before measuring.

@@ -20,8 +20,10 @@ public class TokenCacheBenchmarks
         var handler = new CannedAzureHandler();
         _generatedArm = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions { Endpoint = new Uri("http://169.254.169.254"), Transport = handler });
         _azureIdentity = new Azure.Identity.ManagedIdentityCredential(
-            Azure.Identity.ManagedIdentityId.SystemAssigned,
-            new Azure.Identity.TokenCredentialOptions { Transport = new HttpClientTransport(new HttpClient(handler)) });
+            new Azure.Identity.ManagedIdentityCredentialOptions(Azure.Identity.ManagedIdentityId.SystemAssigned)
+            {
+                Transport = new HttpClientTransport(new HttpClient(handler)),
+            });
         await _generatedArm.GetTokenAsync(Resource);
         await _azureIdentity.GetTokenAsync(_azureContext, default);
     }
