@@ -11,6 +11,8 @@ namespace GeneratedArm.Benchmarks;
 /// System.Text.Json source generator (the fastest alternative a user would pick) on an equivalent POCO.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class DeserializationBenchmarks
 {
     private readonly byte[] _json = Encoding.UTF8.GetBytes(CannedAzureHandler.ResourceGroupJson);
@@ -33,7 +35,7 @@ public class DeserializationBenchmarks
     [BenchmarkCategory("Read")]
     public ResourceGroup ReadWithGeneratedArm() => Read();
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     [BenchmarkCategory("Write")]
     public int WriteWithSystemTextJsonSourceGen()
     {
