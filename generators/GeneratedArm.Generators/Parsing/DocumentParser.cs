@@ -686,7 +686,7 @@ internal sealed class DocumentParser
 
         if (_declNames.ContainsKey(pointer))
         {
-            return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(path, pointer));
+            return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(path, pointer), RefText: reference, Location: location, SourcePointer: node.Pointer);
         }
 
         JsonNode? target = ResolvePointer(pointer);

@@ -101,11 +101,18 @@ internal static class IndexBuilder
         {
             (DocumentSpec doc, DeclSpec decl, string name) = entries[i];
             SchemaRef? baseRef = decl.Base is null ? null : Canonical(decl.Base, idMap);
-            result.Add(new IndexEntry(doc.Path, decl.Pointer, doc.Namespace, name, decl.Kind, decl.Alias, baseRef, decl.Discriminator, decl.DiscriminatorValue, decl.IsUnknownSubtype, members[i] ?? EquatableArray<MemberName>.Empty, shapes[i]));
+            result.Add(new IndexEntry(doc.Path, decl.Pointer, doc.Namespace, name, decl.Kind, decl.Alias is null ? null : WithoutPositions(decl.Alias), baseRef, decl.Discriminator, decl.DiscriminatorValue, decl.IsUnknownSubtype, members[i] ?? EquatableArray<MemberName>.Empty, shapes[i]));
         }
 
         return new IndexSpec(result.ToEquatableArray(), ids.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
+
+    /// <summary>
+    /// A shape without source positions: the index must not change when text merely moves, and problems
+    /// inside a declaration are reported where it is declared, by its own file.
+    /// </summary>
+    public static ShapeSpec WithoutPositions(ShapeSpec shape)
+        => shape with { Location = null, RefText = null, SourcePointer = null, Element = shape.Element is null ? null : WithoutPositions(shape.Element) };
 
     /// <summary>A reference by $id URI becomes a reference by path when some file declares that $id.</summary>
     public static SchemaRef Canonical(SchemaRef reference, IReadOnlyDictionary<string, string> idMap)
@@ -198,7 +205,7 @@ internal static class IndexBuilder
             if (prop.JsonName == decl.Discriminator)
             {
                 // Without positions, so moving text around in the file does not change the index.
-                shapes[index] = prop.Shape with { Location = null, RefText = null, SourcePointer = null };
+                shapes[index] = WithoutPositions(prop.Shape);
             }
         }
 
