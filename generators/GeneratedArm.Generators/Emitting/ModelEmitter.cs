@@ -209,6 +209,7 @@ internal static class ModelEmitter
         string self = type.FullName;
         w.Line("/// <summary>Reads one instance; <paramref name=\"reader\"/> is on the object's first token and is left on its last.</summary>");
         w.Open($"public static {(isRoot ? string.Empty : "new ")}{self} ReadJson(ref {Reader} reader)");
+        bool selfReachable = true;
         if (type.DiscriminatorJsonName is not null)
         {
             w.Line($"switch (PeekDiscriminator(reader))");
@@ -219,14 +220,17 @@ internal static class ModelEmitter
                 w.Line($"    return {subtype.FullName}.ReadJson(ref reader);");
             }
 
-            if (type.SelfDiscriminatorValue is not null && !ContainsValue(type, type.SelfDiscriminatorValue))
+            bool selfCase = type.SelfDiscriminatorValue is not null && !ContainsValue(type, type.SelfDiscriminatorValue);
+            if (selfCase)
             {
-                w.Line($"case {Literal(type.SelfDiscriminatorValue)}:");
+                w.Line($"case {Literal(type.SelfDiscriminatorValue!)}:");
                 w.Line("    break;");
             }
 
             if (type.UnknownSubtype is not null)
             {
+                // Any other value (or none): the unknown subtype, which keeps all of the JSON.
+                selfReachable = selfCase;
                 w.Line("default:");
                 w.Open();
                 w.Line($"var unknown = new {type.UnknownSubtype}();");
@@ -239,9 +243,13 @@ internal static class ModelEmitter
             w.Line();
         }
 
-        w.Line($"var result = new {self}();");
-        w.Line("result.ReadJsonObject(ref reader);");
-        w.Line("return result;");
+        if (selfReachable)
+        {
+            w.Line($"var result = new {self}();");
+            w.Line("result.ReadJsonObject(ref reader);");
+            w.Line("return result;");
+        }
+
         w.Close();
         w.Line();
 
