@@ -121,6 +121,11 @@ internal static class ModelEmitter
             doc.Append(doc.Length > 0 ? " " : string.Empty).Append("Read-only: set by the service, never sent in a request.");
         }
 
+        if (property.Required)
+        {
+            doc.Append(doc.Length > 0 ? " " : string.Empty).Append("Required by the schema.");
+        }
+
         if (property.Secret)
         {
             doc.Append(doc.Length > 0 ? " " : string.Empty).Append("Secret: ToString() never shows it.");
@@ -169,6 +174,7 @@ internal static class ModelEmitter
         w.Open();
         w.Line($"WriteJsonObject(writer, {RedactSecrets});");
         w.Close();
+        w.Line();
         w.Line("return global::System.Text.Encoding.UTF8.GetString(stream.ToArray());");
         w.Close();
         w.Line();
@@ -240,7 +246,10 @@ internal static class ModelEmitter
             }
 
             w.Close();
-            w.Line();
+            if (selfReachable)
+            {
+                w.Line();
+            }
         }
 
         if (selfReachable)
@@ -598,6 +607,7 @@ internal static class ModelEmitter
                 w.Open($"while (reader.Read() && reader.TokenType != {TokenType}.EndArray)");
                 w.Line($"{element} item{d};");
                 EmitElementRead(w, type.Element!, "item" + d, depth + 1);
+                BlankAfterBlock(w, type.Element!);
                 w.Line($"list{d}.Add(item{d});");
                 w.Close();
                 w.Line();
@@ -619,6 +629,7 @@ internal static class ModelEmitter
                 w.Line("reader.Read();");
                 w.Line($"{element} value{d};");
                 EmitElementRead(w, type.Element!, "value" + d, depth + 1);
+                BlankAfterBlock(w, type.Element!);
                 w.Line($"map{d}[key{d}] = value{d};");
                 w.Close();
                 w.Line();
@@ -629,6 +640,14 @@ internal static class ModelEmitter
             default:
                 w.Line($"{target} = {ReadExpression(type)};");
                 return;
+        }
+    }
+
+    private static void BlankAfterBlock(SourceWriter w, TypeRefModel element)
+    {
+        if (!IsValueType(element) || element.Kind is TypeRefKind.Array or TypeRefKind.Map)
+        {
+            w.Line();
         }
     }
 
