@@ -275,4 +275,39 @@ public sealed class SerializationBehaviourTests
         Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
         Assert.That(run.Sources.Values, Has.None.Contains("IArmModel"));
     }
+
+    [Test]
+    public void Client_flatten_adds_shortcut_properties_and_keeps_the_wire_shape_nested()
+    {
+        const string spec = """
+            {
+              "swagger": "2.0",
+              "definitions": {
+                "Vault": {
+                  "type": "object",
+                  "properties": {
+                    "name": { "type": "string" },
+                    "properties": { "x-ms-client-flatten": true, "$ref": "#/definitions/VaultProperties" }
+                  }
+                },
+                "VaultProperties": {
+                  "type": "object",
+                  "properties": { "tenantId": { "type": "string", "format": "uuid" }, "name": { "type": "string" }, "sku": { "type": "string" } }
+                }
+              }
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/s/vault.json", spec, "V") });
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+        Assert.That(run.GeneratorDiagnostics.Single(d => d.Id == "GARM004").GetMessage(CultureInfo.InvariantCulture), Does.Contain("'Properties.Name' is used instead"));
+        Type vault = run.LoadAssembly().GetType("V.Vault", throwOnError: true)!;
+
+        object value = Activator.CreateInstance(vault)!;
+        Assert.That(vault.GetProperty("Sku")!.GetValue(value), Is.Null);
+        Assert.That(vault.GetProperty("Properties")!.GetValue(value), Is.Null, "reading a shortcut creates nothing");
+        vault.GetProperty("Sku")!.SetValue(value, "premium");
+        vault.GetProperty("TenantId")!.SetValue(value, Guid.Empty);
+
+        Assert.That(JsonSerializer.Serialize(value, vault), Is.EqualTo("""{"properties":{"tenantId":"00000000-0000-0000-0000-000000000000","sku":"premium"}}"""));
+    }
 }

@@ -101,6 +101,11 @@ internal static class ModelEmitter
             EmitPropertyDeclaration(w, property);
         }
 
+        foreach (ForwardModel forward in type.Forwards)
+        {
+            EmitForward(w, forward);
+        }
+
         if (isRoot)
         {
             EmitRootMembers(w, type);
@@ -139,6 +144,23 @@ internal static class ModelEmitter
         Summary(w, doc.ToString());
 
         w.Line($"public {TypeName(property.Type)}? {property.Name} {{ get; set; }}");
+        w.Line();
+    }
+
+    private static void EmitForward(SourceWriter w, ForwardModel forward)
+    {
+        w.Line($"/// <summary>Shortcut for <see cref=\"{forward.Via}\"/>.{forward.Target} (x-ms-client-flatten); setting a value creates <see cref=\"{forward.Via}\"/> when needed.</summary>");
+        w.Line($"public {TypeName(forward.Type)}? {forward.Name}");
+        w.Open();
+        w.Line($"get => {forward.Via}?.{forward.Target};");
+        w.Line("set");
+        w.Open();
+        w.Line($"if (value is not null || {forward.Via} is not null)");
+        w.Open();
+        w.Line($"({forward.Via} ??= new {forward.NestedType}()).{forward.Target} = value;");
+        w.Close();
+        w.Close();
+        w.Close();
         w.Line();
     }
 

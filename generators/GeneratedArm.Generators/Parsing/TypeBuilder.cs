@@ -156,6 +156,16 @@ internal sealed class TypeBuilder
             }
         }
 
+        var forwards = new List<ForwardModel>();
+        foreach (ForwardSpec forward in entry.Forwards)
+        {
+            PropertyModel? via = properties.FirstOrDefault(p => p.Name == forward.Via);
+            if (via is { Type.Kind: TypeRefKind.Model, Type.FullName: { } nested })
+            {
+                forwards.Add(new ForwardModel(forward.Name, forward.Via, forward.Target, Resolve(forward.Shape, new HashSet<SchemaRef>()), nested));
+            }
+        }
+
         bool dispatches = discriminatorJson is not null && (subtypes.Count > 0 || unknown is not null);
         bool isSealed = !_lookup.HasChildren(entry);
         return new TypeSpec(
@@ -176,7 +186,8 @@ internal sealed class TypeBuilder
             discriminatorProperty,
             discriminatorType,
             entry.IsUnknownSubtype,
-            EquatableArray<EnumValueSpec>.Empty);
+            EquatableArray<EnumValueSpec>.Empty,
+            forwards.ToEquatableArray());
     }
 
     private void ReportUnresolvedBase(DeclSpec decl, SchemaRef reference)
