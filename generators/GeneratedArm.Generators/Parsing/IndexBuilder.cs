@@ -53,7 +53,7 @@ internal static class IndexBuilder
 
                 if (name != decl.Name)
                 {
-                    string other = owners.TryGetValue((doc.Namespace, decl.Name), out DeclSpec? first) ? first.Location.Path + first.Pointer : "another generated type";
+                    string other = owners.TryGetValue((doc.Namespace, decl.Name), out DeclSpec? first) ? first.Location.Path + first.Pointer : ReservedMembers.Contains(decl.Name) ? "a generated member" : "another generated type";
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, decl.Location, decl.Name, decl.Pointer, other, name));
                 }
                 else
@@ -122,7 +122,8 @@ internal static class IndexBuilder
 
     private static bool TryTake(HashSet<string> names, string name, DeclKind kind)
     {
-        if (names.Contains(name) || (kind == DeclKind.FixedEnum && names.Contains(name + "Extensions")))
+        // A type may not share its name with one of its own generated members (CS0542).
+        if (names.Contains(name) || ReservedMembers.Contains(name) || (kind == DeclKind.FixedEnum && names.Contains(name + "Extensions")))
         {
             return false;
         }

@@ -151,6 +151,13 @@ internal sealed class TypeBuilder
                 {
                     discriminatorProperty = member.Name;
                     discriminatorType = e.DiscriminatorShape is null ? new TypeRefModel(TypeRefKind.String) : Resolve(e.DiscriminatorShape, new HashSet<SchemaRef>());
+                    if (discriminatorType.Kind is not (TypeRefKind.String or TypeRefKind.ExtensibleEnum))
+                    {
+                        // Not a string or extensible enum (a fixed enum might not list the value): the constructor leaves it alone.
+                        discriminatorProperty = null;
+                        discriminatorType = null;
+                    }
+
                     break;
                 }
             }
