@@ -21,6 +21,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
 {
     private readonly ImdsTokenClient? _imds;
     private readonly TimeProvider _time;
+    private readonly bool _systemClock;
     private readonly ILogger _logger;
     private readonly TimeSpan _safetyMargin;
     private readonly TimeSpan _refreshRetryInterval;
@@ -35,6 +36,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
     {
         options ??= new ManagedIdentityCredentialOptions();
         _time = options.TimeProvider ?? TimeProvider.System;
+        _systemClock = ReferenceEquals(_time, TimeProvider.System);
         _logger = (ILogger?)options.LoggerFactory?.CreateLogger(GeneratedArmDiagnostics.CredentialLoggerCategory) ?? NullLogger.Instance;
         _safetyMargin = options.ExpirySafetyMargin < TimeSpan.Zero ? TimeSpan.Zero : options.ExpirySafetyMargin;
         _refreshRetryInterval = options.RefreshRetryInterval < TimeSpan.Zero ? TimeSpan.Zero : options.RefreshRetryInterval;
@@ -72,16 +74,36 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         var snapshot = entry.Current;
         if (snapshot is not null)
         {
-            var now = _time.GetUtcNow();
-            if (now < snapshot.RefreshOn)
+            if (_systemClock)
             {
-                return new ValueTask<AccessToken>(snapshot.Token);
-            }
+                // Environment.TickCount64 is several times cheaper than reading the wall clock; snapshot deadlines
+                // are converted to it when the token arrives. (A suspended VM's tick count may lag; a stale token
+                // then meets ARM's 401 challenge, which ArmClient answers with RefreshTokenAsync.)
+                var tick = Environment.TickCount64;
+                if (tick < snapshot.RefreshTick)
+                {
+                    return new ValueTask<AccessToken>(snapshot.Token);
+                }
 
-            if (now < snapshot.UsableUntil)
+                if (tick < snapshot.UsableTick)
+                {
+                    StartBackgroundRefresh(entry, _time.GetUtcNow());
+                    return new ValueTask<AccessToken>(snapshot.Token);
+                }
+            }
+            else
             {
-                StartBackgroundRefresh(entry, now);
-                return new ValueTask<AccessToken>(snapshot.Token);
+                var now = _time.GetUtcNow();
+                if (now < snapshot.RefreshOn)
+                {
+                    return new ValueTask<AccessToken>(snapshot.Token);
+                }
+
+                if (now < snapshot.UsableUntil)
+                {
+                    StartBackgroundRefresh(entry, now);
+                    return new ValueTask<AccessToken>(snapshot.Token);
+                }
             }
         }
 
@@ -160,7 +182,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
                 entry.Current = snapshot = null;
             }
 
-            if (snapshot is not null && _time.GetUtcNow() < snapshot.UsableUntil)
+            if (snapshot is not null && IsUsable(snapshot))
             {
                 return snapshot.Token;
             }
@@ -208,7 +230,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         {
             var token = await _imds!.RequestTokenAsync(entry.Resource, entry.RequestUri!, flight.Cancellation.Token).ConfigureAwait(false);
             var usableUntil = token.ExpiresOn - _safetyMargin;
-            entry.Current = new Snapshot(token, token.RefreshOn < usableUntil ? token.RefreshOn : usableUntil, usableUntil);
+            entry.Current = new Snapshot(token, token.RefreshOn < usableUntil ? token.RefreshOn : usableUntil, usableUntil, _time.GetUtcNow());
             return token;
         }
         catch (Exception ex) when (background && ex is not OperationCanceledException)
@@ -256,12 +278,32 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         }
     }
 
+    private bool IsUsable(Snapshot snapshot) =>
+        _systemClock ? Environment.TickCount64 < snapshot.UsableTick : _time.GetUtcNow() < snapshot.UsableUntil;
+
     /// <summary>An immutable view of the cached token, swapped atomically.</summary>
-    private sealed class Snapshot(AccessToken token, DateTimeOffset refreshOn, DateTimeOffset usableUntil)
+    private sealed class Snapshot
     {
-        public readonly AccessToken Token = token;
-        public readonly DateTimeOffset RefreshOn = refreshOn;
-        public readonly DateTimeOffset UsableUntil = usableUntil;
+        public readonly AccessToken Token;
+        public readonly DateTimeOffset RefreshOn;
+        public readonly DateTimeOffset UsableUntil;
+
+        /// <summary><see cref="RefreshOn"/> and <see cref="UsableUntil"/> on the <see cref="Environment.TickCount64"/> scale.</summary>
+        public readonly long RefreshTick;
+        public readonly long UsableTick;
+
+        public Snapshot(AccessToken token, DateTimeOffset refreshOn, DateTimeOffset usableUntil, DateTimeOffset now)
+        {
+            Token = token;
+            RefreshOn = refreshOn;
+            UsableUntil = usableUntil;
+            var tick = Environment.TickCount64;
+            RefreshTick = tick + Milliseconds(refreshOn - now);
+            UsableTick = tick + Milliseconds(usableUntil - now);
+        }
+
+        private static long Milliseconds(TimeSpan span) =>
+            span <= TimeSpan.Zero ? long.MinValue / 2 : (long)Math.Min(span.TotalMilliseconds, long.MaxValue / 4);
     }
 
     private sealed class CacheEntry(string resource, Uri? requestUri)
