@@ -36,6 +36,7 @@ public class ArmClient : IDisposable
     private readonly RetryOptions _retry = null!;
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly ILogger _logger = NullLogger.Instance;
+    private readonly bool _ownAttemptTimeout;
     private volatile AuthorizationValue? _authorization;
 
     /// <summary>Creates a client that sends through <see cref="ArmClientOptions.Transport"/>, or its own handler.</summary>
@@ -90,6 +91,17 @@ public class ArmClient : IDisposable
         _retry = options.Retry;
         _time = options.TimeProvider ?? TimeProvider.System;
         _logger = (ILogger?)options.LoggerFactory?.CreateLogger(GeneratedArmDiagnostics.ArmClientLoggerCategory) ?? NullLogger.Instance;
+
+        // Per-attempt timeout: on the system clock, HttpClient's own Timeout already arms one timer per request, so
+        // reuse it (for a client we own, set it; for a caller's, it is only supplemented when NetworkTimeout is
+        // shorter). On any other clock (tests), a TimeoutScope on that clock does the job.
+        var systemClock = ReferenceEquals(_time, TimeProvider.System);
+        if (ownsHttpClient)
+        {
+            httpClient.Timeout = systemClock ? _retry.NetworkTimeout : Timeout.InfiniteTimeSpan;
+        }
+
+        _ownAttemptTimeout = _retry.NetworkTimeout != Timeout.InfiniteTimeSpan && (!systemClock || _retry.NetworkTimeout < httpClient.Timeout);
     }
 
     /// <summary>The Resource Manager address requests go to.</summary>
@@ -260,19 +272,19 @@ public class ArmClient : IDisposable
 
         using var overall = _retry.OverallTimeout == Timeout.InfiniteTimeSpan ? null : new TimeoutScope(_retry.OverallTimeout, _time, cancellationToken);
         var overallToken = overall?.Token ?? cancellationToken;
-        var start = _time.GetTimestamp();
+        var start = _retry.OverallTimeout == Timeout.InfiniteTimeSpan ? 0 : _time.GetTimestamp();
         var token = await _credential.GetTokenAsync(_audience, cancellationToken).ConfigureAwait(false);
         var challenged = false;
         var retries = 0;
 
         for (var attempt = 1; ; attempt++)
         {
-            var clientRequestId = Guid.NewGuid().ToString();
+            var clientRequestId = RequestId.Next();
             HttpResponseMessage? response = null;
             Exception? networkFailure = null;
             string? networkWhat = null;
-            var attemptStart = _time.GetTimestamp();
-            using (var attemptScope = _retry.NetworkTimeout == Timeout.InfiniteTimeSpan ? null : new TimeoutScope(_retry.NetworkTimeout, _time, overallToken))
+            var attemptStart = _logger.IsEnabled(LogLevel.Debug) ? _time.GetTimestamp() : 0;
+            using (var attemptScope = _ownAttemptTimeout ? new TimeoutScope(_retry.NetworkTimeout, _time, overallToken) : null)
             {
                 var attemptToken = attemptScope?.Token ?? overallToken;
                 try
@@ -283,7 +295,6 @@ public class ArmClient : IDisposable
                     headers.TryAddWithoutValidation("x-ms-client-request-id", clientRequestId);
                     headers.TryAddWithoutValidation("x-ms-return-client-request-id", "true");
                     headers.TryAddWithoutValidation("User-Agent", UserAgent.Value);
-                    headers.TryAddWithoutValidation("Accept", "application/json");
                     if (jsonBody is { } bodyBytes)
                     {
                         request.Content = new ReadOnlyMemoryContent(bodyBytes);
@@ -343,12 +354,12 @@ public class ArmClient : IDisposable
                     response?.Dispose();
                     throw ArmRequestException.FromNetworkFailure(methodName, uri, $"no answer within the overall timeout of {_retry.OverallTimeout.TotalSeconds:0.#} s", clientRequestId, ex);
                 }
-                catch (OperationCanceledException ex) when (attemptScope is not null && attemptScope.TimedOut(overallToken))
+                catch (OperationCanceledException ex) when ((attemptScope is not null && attemptScope.TimedOut(overallToken)) || (ex.InnerException is TimeoutException && !overallToken.IsCancellationRequested))
                 {
                     response?.Dispose();
                     response = null;
                     networkFailure = ex;
-                    networkWhat = $"no answer within {_retry.NetworkTimeout.TotalSeconds:0.#} s";
+                    networkWhat = $"no answer within {(_ownAttemptTimeout ? _retry.NetworkTimeout : _http.Timeout).TotalSeconds:0.#} s";
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {

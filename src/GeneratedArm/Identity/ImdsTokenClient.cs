@@ -87,7 +87,7 @@ internal sealed class ImdsTokenClient : IDisposable
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, requestUri);
                     request.Headers.TryAddWithoutValidation("Metadata", "true");
-                    request.Headers.TryAddWithoutValidation("x-ms-client-request-id", Guid.NewGuid().ToString());
+                    request.Headers.TryAddWithoutValidation("x-ms-client-request-id", RequestId.Next());
                     request.Headers.TryAddWithoutValidation("User-Agent", UserAgent.Value);
                     using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptScope.Token).ConfigureAwait(false);
                     var body = await response.Content.ReadAsByteArrayAsync(attemptScope.Token).ConfigureAwait(false);
