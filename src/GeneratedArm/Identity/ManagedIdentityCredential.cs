@@ -187,7 +187,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
                 return snapshot.Token;
             }
 
-            flight = entry.Pending is { Cancellation.IsCancellationRequested: false } pending ? pending : StartFlight(entry, background: false);
+            flight = entry.Pending is { Finished: false } pending && !pending.Cancellation.IsCancellationRequested ? pending : StartFlight(entry, background: false);
             flight.Waiters++;
         }
 
@@ -251,7 +251,11 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
                 {
                     entry.Pending = null;
                 }
+
+                flight.Finished = true;
             }
+
+            flight.Cancellation.Dispose();
         }
     }
 
@@ -261,7 +265,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         lock (entry)
         {
             flight.Waiters--;
-            if (cancelled && flight.Waiters == 0 && !flight.Task.IsCompleted)
+            if (cancelled && flight.Waiters == 0 && !flight.Finished)
             {
                 // Every waiter gave up: stop the request rather than retrying for nobody.
                 cancelFlight = true;
@@ -274,7 +278,14 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
 
         if (cancelFlight)
         {
-            flight.Cancellation.Cancel();
+            try
+            {
+                flight.Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The request finished between the check and the cancel: nothing to stop.
+            }
         }
     }
 
@@ -320,6 +331,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         public readonly CancellationTokenSource Cancellation = cancellation;
         public Task<AccessToken> Task = null!;
         public int Waiters;
+        public bool Finished;
     }
 
     private sealed class LastLookup(string key, CacheEntry entry)
