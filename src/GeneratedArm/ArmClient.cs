@@ -23,7 +23,7 @@ namespace GeneratedArm;
 /// <c>x-ms-retry-after-ms</c>. A 401 with a <c>WWW-Authenticate</c> challenge gets one fresh token and one retry.
 /// The retry loop is hand-written; see <c>Internal/RetryMath.cs</c> for why.
 /// </remarks>
-public class ArmClient : IDisposable
+public partial class ArmClient : IDisposable
 {
     private static readonly HttpMethod[] IdempotentMethods = [HttpMethod.Get, HttpMethod.Head, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Options];
 
@@ -37,6 +37,7 @@ public class ArmClient : IDisposable
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly bool _ownAttemptTimeout;
+    private readonly TimeSpan _defaultPollingInterval = TimeSpan.FromSeconds(30);
     private volatile AuthorizationValue? _authorization;
 
     /// <summary>Creates a client that sends through <see cref="ArmClientOptions.Transport"/>, or its own handler.</summary>
@@ -89,6 +90,7 @@ public class ArmClient : IDisposable
         _endpoint = endpoint;
         _baseUrl = endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _retry = options.Retry;
+        _defaultPollingInterval = options.DefaultPollingInterval;
         _time = options.TimeProvider ?? TimeProvider.System;
         _logger = (ILogger?)options.LoggerFactory?.CreateLogger(GeneratedArmDiagnostics.ArmClientLoggerCategory) ?? NullLogger.Instance;
 
@@ -144,7 +146,7 @@ public class ArmClient : IDisposable
         var result = await SendCoreAsync(method, path, apiVersion, jsonBody, cancellationToken).ConfigureAwait(false);
         using (result)
         {
-            return new ArmResponse(result.Status, result.Headers, result.Body.ToArray(), result.ContentHeaders);
+            return new ArmResponse(result.Status, result.Headers, result.Body.ToArray(), result.ContentHeaders) { RequestMethod = method, RequestUri = result.RequestUri };
         }
     }
 
@@ -323,7 +325,7 @@ public class ArmClient : IDisposable
                         var body = await PooledBody.ReadAsync(response, attemptToken).ConfigureAwait(false);
                         activity?.SetTag("http.response.status_code", status);
                         activity?.SetTag("az.service_request_id", First(response, "x-ms-request-id"));
-                        var success = new SendResult(response, body);
+                        var success = new SendResult(response, body, uri);
                         response = null;
                         return success;
                     }
@@ -543,9 +545,11 @@ public class ArmClient : IDisposable
     }
 
     /// <summary>A successful response whose body sits in a pooled buffer until disposed.</summary>
-    private readonly struct SendResult(HttpResponseMessage response, PooledBody body) : IDisposable
+    private readonly struct SendResult(HttpResponseMessage response, PooledBody body, Uri requestUri) : IDisposable
     {
         public int Status => (int)response.StatusCode;
+
+        public Uri RequestUri => requestUri;
 
         public System.Net.Http.Headers.HttpResponseHeaders Headers => response.Headers;
 
