@@ -39,6 +39,7 @@ public partial class ArmClient : IDisposable
     private readonly bool _ownAttemptTimeout;
     private readonly TimeSpan _defaultPollingInterval = TimeSpan.FromSeconds(30);
     private volatile AuthorizationValue? _authorization;
+    private volatile UriCacheEntry? _lastUri;
 
     /// <summary>Creates a client that sends through <see cref="ArmClientOptions.Transport"/>, or its own handler.</summary>
     /// <param name="credential">Where bearer tokens come from.</param>
@@ -259,7 +260,7 @@ public partial class ArmClient : IDisposable
     }
 
     /// <summary>The retry loop. Returns a 2xx response with its body in a pooled buffer; throws for anything else.</summary>
-    private async Task<SendResult> SendCoreAsync(HttpMethod method, string path, string apiVersion, ReadOnlyMemory<byte>? jsonBody, CancellationToken cancellationToken)
+    private async ValueTask<SendResult> SendCoreAsync(HttpMethod method, string path, string apiVersion, ReadOnlyMemory<byte>? jsonBody, CancellationToken cancellationToken)
     {
         var uri = BuildUri(path, apiVersion);
         var methodName = method.Method;
@@ -451,6 +452,20 @@ public partial class ArmClient : IDisposable
 
     private Uri BuildUri(string path, string apiVersion)
     {
+        // Repeated calls for the same path (polling, hot loops) reuse the parsed Uri.
+        var last = _lastUri;
+        if (last is not null && string.Equals(last.Path, path, StringComparison.Ordinal) && string.Equals(last.ApiVersion, apiVersion, StringComparison.Ordinal))
+        {
+            return last.Uri;
+        }
+
+        var uri = BuildUriCore(path, apiVersion);
+        _lastUri = new UriCacheEntry(path, apiVersion, uri);
+        return uri;
+    }
+
+    private Uri BuildUriCore(string path, string apiVersion)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(apiVersion);
         string url;
@@ -536,6 +551,13 @@ public partial class ArmClient : IDisposable
             AllowAutoRedirect = false,
         };
         return new HttpClient(handler, disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    private sealed class UriCacheEntry(string path, string apiVersion, Uri uri)
+    {
+        public readonly string Path = path;
+        public readonly string ApiVersion = apiVersion;
+        public readonly Uri Uri = uri;
     }
 
     private sealed class AuthorizationValue(string token, string value)
