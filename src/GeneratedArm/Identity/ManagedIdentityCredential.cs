@@ -235,7 +235,11 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         }
         catch (Exception ex) when (background && ex is not OperationCanceledException)
         {
-            entry.NextBackgroundAttempt = _time.GetUtcNow() + _refreshRetryInterval;
+            lock (entry)
+            {
+                entry.NextBackgroundAttempt = _time.GetUtcNow() + _refreshRetryInterval;
+            }
+
             if (entry.Current is { } current)
             {
                 Log.BackgroundRefreshFailed(_logger, entry.Resource, current.Token.ExpiresOn, ex.Message);
