@@ -75,6 +75,23 @@ public class MoreRuntimeTests
     }
 
     [Test]
+    public void A_proxy_or_firewall_answering_for_IMDS_is_reported_as_IMDS_not_reachable()
+    {
+        var handler = new StubHandler((_, _) => new HttpResponseMessage(HttpStatusCode.Forbidden) { Content = new StringContent("resolve_deny: denied destination") });
+        using var credential = new ManagedIdentityCredential(new() { Endpoint = new Uri("http://169.254.169.254"), Transport = handler, TimeProvider = Clock.Create() });
+
+        var ex = Assert.ThrowsAsync<ManagedIdentityException>(async () => await credential.GetTokenAsync(Imds.ArmResource));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Hint, Does.StartWith("IMDS not reachable: something other than IMDS answered"));
+            Assert.That(ex.Status, Is.EqualTo(403));
+            Assert.That(ex.Error, Is.Null);
+            Assert.That(ex.Message, Does.Contain("resolve_deny"));
+        });
+    }
+
+    [Test]
     public async Task Disposing_the_credential_stops_a_pending_request()
     {
         var handler = new StubHandler(async (_, _) =>
