@@ -28,6 +28,14 @@ public class HotPathTests
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.That(allocated, Is.Zero);
+
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            _ = Sync(credential, i % 2 == 0 ? Imds.ArmResource : scope);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero, "alternating resource and scope");
         Assert.That(handler.Count, Is.EqualTo(1));
     }
 

@@ -26,7 +26,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
     private readonly TimeSpan _safetyMargin;
     private readonly TimeSpan _refreshRetryInterval;
     private readonly CancellationTokenSource _disposed = new();
-    private readonly ConcurrentDictionary<string, CacheEntry> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LastLookup> _byKey = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CacheEntry> _byResource = new(StringComparer.Ordinal);
     private volatile LastLookup? _last;
 
@@ -138,15 +138,16 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
     private CacheEntry Lookup(string resourceOrScope)
     {
         ArgumentException.ThrowIfNullOrEmpty(resourceOrScope);
-        if (!_byKey.TryGetValue(resourceOrScope, out var entry))
+        if (!_byKey.TryGetValue(resourceOrScope, out var lookup))
         {
             var resource = ScopeToResource(resourceOrScope);
-            entry = _byResource.GetOrAdd(resource, static (r, self) => new CacheEntry(r, self._imds?.BuildRequestUri(r)), this);
-            entry = _byKey.GetOrAdd(resourceOrScope, entry);
+            var entry = _byResource.GetOrAdd(resource, static (r, self) => new CacheEntry(r, self._imds?.BuildRequestUri(r)), this);
+            lookup = _byKey.GetOrAdd(resourceOrScope, new LastLookup(resourceOrScope, entry));
         }
 
-        _last = new LastLookup(resourceOrScope, entry);
-        return entry;
+        // Alternating between resources costs a dictionary lookup, never an allocation.
+        _last = lookup;
+        return lookup.Entry;
     }
 
     private void StartBackgroundRefresh(CacheEntry entry, DateTimeOffset now)
