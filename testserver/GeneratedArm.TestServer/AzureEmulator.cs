@@ -48,6 +48,9 @@ public sealed class AzureEmulator : IAsyncDisposable, IDisposable
     /// <summary>An <see cref="HttpClient"/> over <see cref="CreateHandler"/>, with base address <c>https://management.azure.com/</c>.</summary>
     public HttpClient CreateClient() => new(CreateHandler()) { BaseAddress = new Uri("https://management.azure.com/") };
 
+    /// <summary>The underlying TestServer (tests of the emulator itself use it to set connection details such as the remote address).</summary>
+    internal Microsoft.AspNetCore.TestHost.TestServer Server => _server;
+
     /// <summary>The requests received so far, oldest first (<c>Authorization</c> redacted).</summary>
     public IReadOnlyList<RecordedRequest> Requests => _runtime.Requests.Snapshot();
 
