@@ -25,7 +25,7 @@ public class StateAndArmTests
           "userAssignedIdentities": [ { "name": "app-identity", "clientId": "44444444-0000-4000-8000-000000000000", "principalId": "55555555-0000-4000-8000-000000000000" } ],
           "virtualMachines": [ { "name": "otherVM", "principalId": "66666666-0000-4000-8000-000000000000", "clientId": "77777777-0000-4000-8000-000000000000" } ],
           "roleAssignments": [ { "principalId": "55555555-0000-4000-8000-000000000000", "roleDefinitionId": "acdd72a7-3385-48ef-bd42-f606fba81ae7", "scope": "/subscriptions/98f51385-2edc-4b79-bed9-7718de4cb861" } ],
-          "faults": [ { "name": "slow", "target": "ImdsToken", "effect": { "kind": "Delay", "delay": "00:00:00.010" }, "trigger": { "kind": "FirstN", "count": 1 } } ]
+          "faults": [ { "name": "jwks-down", "target": "Entra", "effect": { "kind": "Status", "statusCode": 503 }, "trigger": { "kind": "EveryNth", "count": 2 } } ]
         }
         """;
 
@@ -51,7 +51,8 @@ public class StateAndArmTests
             Assert.That(jwt.IssuedAt, Is.EqualTo(clock.GetUtcNow().AddMinutes(2).UtcDateTime));
             Assert.That(jwt.ValidTo - jwt.IssuedAt, Is.EqualTo(TimeSpan.FromHours(1)));
             Assert.That(devTest.StatusCode, Is.EqualTo(HttpStatusCode.OK), "Reader on the subscription covers DevTest");
-            Assert.That(emulator.Requests[0].StatusCode, Is.EqualTo(200));
+            Assert.That(emulator.Faults.Single().Name, Is.EqualTo("jwks-down"));
+            Assert.That(emulator.Faults.Single().Trigger.Kind, Is.EqualTo(Faults.FaultTriggerKind.EveryNth));
         }
         finally
         {

@@ -143,12 +143,13 @@ internal sealed class FaultEngine(TimeProvider clock)
 internal static class FaultResponder
 {
     /// <summary>Applies <paramref name="effect"/>; returns true when the request continues to its handler (Delay), false when answered.</summary>
-    public static async Task<bool> ApplyAsync(HttpContext context, FaultEffect effect, FaultTarget target, CancellationToken stopping)
+    public static async Task<bool> ApplyAsync(HttpContext context, FaultEffect effect, FaultTarget target, TimeProvider clock, CancellationToken stopping)
     {
         switch (effect.Kind)
         {
             case FaultEffectKind.Delay:
-                await Task.Delay(effect.Delay, context.RequestAborted).ConfigureAwait(false);
+                // On the emulator's clock, so tests with a FakeTimeProvider need no real sleeps.
+                await Task.Delay(effect.Delay, clock, context.RequestAborted).ConfigureAwait(false);
                 return true;
             case FaultEffectKind.Hang:
                 using (var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping))
