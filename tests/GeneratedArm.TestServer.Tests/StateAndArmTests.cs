@@ -211,6 +211,20 @@ public class StateAndArmTests
     }
 
     [Test]
+    public async Task Arm_rejects_a_token_from_another_tenant_than_the_subscriptions_with_InvalidAuthenticationTokenTenant()
+    {
+        const string OtherTenant = "99999999-0000-4000-8000-000000000000";
+        using var emulator = AzureEmulator.Create(b => b.AddTenant(OtherTenant));
+        var stranger = emulator.DefaultIdentity with { TenantId = OtherTenant };
+
+        var (status, code, challenge) = await ArmWithTokenAsync(emulator, emulator.CreateAccessToken(stranger));
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(code, Is.EqualTo("InvalidAuthenticationTokenTenant"));
+        Assert.That(challenge, Does.Contain($"authorization_uri=\"https://login.windows.net/{TutorialDefaults.TenantId}\""));
+    }
+
+    [Test]
     public async Task Arm_requires_api_version()
     {
         using var emulator = AzureEmulator.Create();
