@@ -49,7 +49,10 @@ internal sealed class FaultEngine(TimeProvider clock)
         lock (_gate) { _rules.Clear(); }
     }
 
-    /// <summary>The effect to apply to this request, or null. Counts the request against every matching rule.</summary>
+    /// <summary>
+    /// The effect to apply to this request, or null. Rules are tried in the order they were added; the first that fires wins, and
+    /// later rules neither see nor count that request — so <c>ImdsThrottled(2)</c> then a <c>FirstN(1)</c> 410 rule gives 429, 429, 410, 200.
+    /// </summary>
     public FaultEffect? Evaluate(HttpContext context, out FaultTarget target)
     {
         target = Classify(context.Request.Path);
