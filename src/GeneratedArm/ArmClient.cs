@@ -23,7 +23,7 @@ namespace GeneratedArm;
 /// <c>x-ms-retry-after-ms</c>. A 401 with a <c>WWW-Authenticate</c> challenge gets one fresh token and one retry.
 /// The retry loop is hand-written; see <c>Internal/RetryMath.cs</c> for why.
 /// </remarks>
-public class ArmClient : IDisposable
+public partial class ArmClient : IDisposable
 {
     private static readonly HttpMethod[] IdempotentMethods = [HttpMethod.Get, HttpMethod.Head, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Options];
 
@@ -36,7 +36,10 @@ public class ArmClient : IDisposable
     private readonly RetryOptions _retry = null!;
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly ILogger _logger = NullLogger.Instance;
+    private readonly bool _ownAttemptTimeout;
+    private readonly TimeSpan _defaultPollingInterval = TimeSpan.FromSeconds(30);
     private volatile AuthorizationValue? _authorization;
+    private volatile UriCacheEntry? _lastUri;
 
     /// <summary>Creates a client that sends through <see cref="ArmClientOptions.Transport"/>, or its own handler.</summary>
     /// <param name="credential">Where bearer tokens come from.</param>
@@ -88,8 +91,20 @@ public class ArmClient : IDisposable
         _endpoint = endpoint;
         _baseUrl = endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _retry = options.Retry;
+        _defaultPollingInterval = options.DefaultPollingInterval;
         _time = options.TimeProvider ?? TimeProvider.System;
         _logger = (ILogger?)options.LoggerFactory?.CreateLogger(GeneratedArmDiagnostics.ArmClientLoggerCategory) ?? NullLogger.Instance;
+
+        // Per-attempt timeout: on the system clock, HttpClient's own Timeout already arms one timer per request, so
+        // reuse it (for a client we own, set it; for a caller's, it is only supplemented when NetworkTimeout is
+        // shorter). On any other clock (tests), a TimeoutScope on that clock does the job.
+        var systemClock = ReferenceEquals(_time, TimeProvider.System);
+        if (ownsHttpClient)
+        {
+            httpClient.Timeout = systemClock ? _retry.NetworkTimeout : Timeout.InfiniteTimeSpan;
+        }
+
+        _ownAttemptTimeout = _retry.NetworkTimeout != Timeout.InfiniteTimeSpan && (!systemClock || _retry.NetworkTimeout < httpClient.Timeout);
     }
 
     /// <summary>The Resource Manager address requests go to.</summary>
@@ -132,7 +147,7 @@ public class ArmClient : IDisposable
         var result = await SendCoreAsync(method, path, apiVersion, jsonBody, cancellationToken).ConfigureAwait(false);
         using (result)
         {
-            return new ArmResponse(result.Status, result.Headers, result.Body.ToArray(), result.ContentHeaders);
+            return new ArmResponse(result.Status, result.Headers, result.Body.ToArray(), result.ContentHeaders) { RequestMethod = method, RequestUri = result.RequestUri };
         }
     }
 
@@ -245,7 +260,7 @@ public class ArmClient : IDisposable
     }
 
     /// <summary>The retry loop. Returns a 2xx response with its body in a pooled buffer; throws for anything else.</summary>
-    private async Task<SendResult> SendCoreAsync(HttpMethod method, string path, string apiVersion, ReadOnlyMemory<byte>? jsonBody, CancellationToken cancellationToken)
+    private async ValueTask<SendResult> SendCoreAsync(HttpMethod method, string path, string apiVersion, ReadOnlyMemory<byte>? jsonBody, CancellationToken cancellationToken)
     {
         var uri = BuildUri(path, apiVersion);
         var methodName = method.Method;
@@ -260,19 +275,19 @@ public class ArmClient : IDisposable
 
         using var overall = _retry.OverallTimeout == Timeout.InfiniteTimeSpan ? null : new TimeoutScope(_retry.OverallTimeout, _time, cancellationToken);
         var overallToken = overall?.Token ?? cancellationToken;
-        var start = _time.GetTimestamp();
+        var start = _retry.OverallTimeout == Timeout.InfiniteTimeSpan ? 0 : _time.GetTimestamp();
         var token = await _credential.GetTokenAsync(_audience, cancellationToken).ConfigureAwait(false);
         var challenged = false;
         var retries = 0;
 
         for (var attempt = 1; ; attempt++)
         {
-            var clientRequestId = Guid.NewGuid().ToString();
+            var clientRequestId = RequestId.Next();
             HttpResponseMessage? response = null;
             Exception? networkFailure = null;
             string? networkWhat = null;
-            var attemptStart = _time.GetTimestamp();
-            using (var attemptScope = _retry.NetworkTimeout == Timeout.InfiniteTimeSpan ? null : new TimeoutScope(_retry.NetworkTimeout, _time, overallToken))
+            var attemptStart = _logger.IsEnabled(LogLevel.Debug) ? _time.GetTimestamp() : 0;
+            using (var attemptScope = _ownAttemptTimeout ? new TimeoutScope(_retry.NetworkTimeout, _time, overallToken) : null)
             {
                 var attemptToken = attemptScope?.Token ?? overallToken;
                 try
@@ -283,7 +298,6 @@ public class ArmClient : IDisposable
                     headers.TryAddWithoutValidation("x-ms-client-request-id", clientRequestId);
                     headers.TryAddWithoutValidation("x-ms-return-client-request-id", "true");
                     headers.TryAddWithoutValidation("User-Agent", UserAgent.Value);
-                    headers.TryAddWithoutValidation("Accept", "application/json");
                     if (jsonBody is { } bodyBytes)
                     {
                         request.Content = new ReadOnlyMemoryContent(bodyBytes);
@@ -312,7 +326,7 @@ public class ArmClient : IDisposable
                         var body = await PooledBody.ReadAsync(response, attemptToken).ConfigureAwait(false);
                         activity?.SetTag("http.response.status_code", status);
                         activity?.SetTag("az.service_request_id", First(response, "x-ms-request-id"));
-                        var success = new SendResult(response, body);
+                        var success = new SendResult(response, body, uri);
                         response = null;
                         return success;
                     }
@@ -343,12 +357,12 @@ public class ArmClient : IDisposable
                     response?.Dispose();
                     throw ArmRequestException.FromNetworkFailure(methodName, uri, $"no answer within the overall timeout of {_retry.OverallTimeout.TotalSeconds:0.#} s", clientRequestId, ex);
                 }
-                catch (OperationCanceledException ex) when (attemptScope is not null && attemptScope.TimedOut(overallToken))
+                catch (OperationCanceledException ex) when ((attemptScope is not null && attemptScope.TimedOut(overallToken)) || (ex.InnerException is TimeoutException && !overallToken.IsCancellationRequested))
                 {
                     response?.Dispose();
                     response = null;
                     networkFailure = ex;
-                    networkWhat = $"no answer within {_retry.NetworkTimeout.TotalSeconds:0.#} s";
+                    networkWhat = $"no answer within {(_ownAttemptTimeout ? _retry.NetworkTimeout : _http.Timeout).TotalSeconds:0.#} s";
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {
@@ -438,6 +452,20 @@ public class ArmClient : IDisposable
 
     private Uri BuildUri(string path, string apiVersion)
     {
+        // Repeated calls for the same path (polling, hot loops) reuse the parsed Uri.
+        var last = _lastUri;
+        if (last is not null && string.Equals(last.Path, path, StringComparison.Ordinal) && string.Equals(last.ApiVersion, apiVersion, StringComparison.Ordinal))
+        {
+            return last.Uri;
+        }
+
+        var uri = BuildUriCore(path, apiVersion);
+        _lastUri = new UriCacheEntry(path, apiVersion, uri);
+        return uri;
+    }
+
+    private Uri BuildUriCore(string path, string apiVersion)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(apiVersion);
         string url;
@@ -525,6 +553,13 @@ public class ArmClient : IDisposable
         return new HttpClient(handler, disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    private sealed class UriCacheEntry(string path, string apiVersion, Uri uri)
+    {
+        public readonly string Path = path;
+        public readonly string ApiVersion = apiVersion;
+        public readonly Uri Uri = uri;
+    }
+
     private sealed class AuthorizationValue(string token, string value)
     {
         public readonly string Token = token;
@@ -532,9 +567,11 @@ public class ArmClient : IDisposable
     }
 
     /// <summary>A successful response whose body sits in a pooled buffer until disposed.</summary>
-    private readonly struct SendResult(HttpResponseMessage response, PooledBody body) : IDisposable
+    private readonly struct SendResult(HttpResponseMessage response, PooledBody body, Uri requestUri) : IDisposable
     {
         public int Status => (int)response.StatusCode;
+
+        public Uri RequestUri => requestUri;
 
         public System.Net.Http.Headers.HttpResponseHeaders Headers => response.Headers;
 

@@ -34,6 +34,11 @@ public sealed class ArmClientOptions
     /// </summary>
     public RetryOptions Retry { get; set; } = new();
 
+    /// <summary>
+    /// How long <see cref="ArmClient.WaitForCompletionAsync"/> waits between polls when ARM sends no <c>Retry-After</c>.
+    /// </summary>
+    public TimeSpan DefaultPollingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Where diagnostics go; <see langword="null"/> for none.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

@@ -22,6 +22,12 @@ public sealed class ArmResponse
         ContentHeaders = contentHeaders;
     }
 
+    /// <summary>The method of the request this answers (set by <see cref="ArmClient"/>; used to finish long-running operations).</summary>
+    public HttpMethod? RequestMethod { get; init; }
+
+    /// <summary>The URI of the request this answers, <c>api-version</c> included (set by <see cref="ArmClient"/>).</summary>
+    public Uri? RequestUri { get; init; }
+
     /// <summary>The HTTP status, e.g. 200, 201, 202, 204.</summary>
     public int Status { get; }
 

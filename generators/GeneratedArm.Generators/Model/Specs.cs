@@ -95,7 +95,8 @@ internal sealed record PropSpec(
     bool Required,
     bool Nullable,
     string? Description,
-    LocationInfo Location);
+    LocationInfo Location,
+    bool Flatten = false);
 
 /// <summary>One value of an enum: the JSON value and the C# member name.</summary>
 internal sealed record EnumValueSpec(string Value, string Name, string? Description);
@@ -126,7 +127,13 @@ internal sealed record DocumentSpec(
     EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>A member's final C# name, keyed by its JSON name.</summary>
-internal sealed record MemberName(string JsonName, string Name);
+internal sealed record MemberName(string JsonName, string Name, ShapeSpec? Shape = null);
+
+/// <summary>
+/// A shortcut property for x-ms-client-flatten: <see cref="Name"/> on the outer type reads and writes
+/// <see cref="Target"/> of the object in property <see cref="Via"/>.
+/// </summary>
+internal sealed record ForwardSpec(string Name, string Via, string Target, ShapeSpec Shape);
 
 /// <summary>One declaration as every other file sees it: where it is, its final C# name, and how to use it.</summary>
 internal sealed record IndexEntry(
@@ -141,7 +148,8 @@ internal sealed record IndexEntry(
     string? DiscriminatorValue,
     bool IsUnknownSubtype,
     EquatableArray<MemberName> Members,
-    ShapeSpec? DiscriminatorShape)
+    ShapeSpec? DiscriminatorShape,
+    EquatableArray<ForwardSpec> Forwards)
 {
     public string FullName => "global::" + Namespace + "." + Name;
 }
@@ -196,6 +204,9 @@ internal sealed record PropertyModel(
 /// <summary>A subtype a polymorphic type dispatches to by discriminator value.</summary>
 internal sealed record SubtypeModel(string Value, string FullName);
 
+/// <summary>An x-ms-client-flatten shortcut, resolved.</summary>
+internal sealed record ForwardModel(string Name, string Via, string Target, TypeRefModel Type, string NestedType);
+
 /// <summary>Everything the emitter needs for one generated type (one source file).</summary>
 internal sealed record TypeSpec(
     string HintName,
@@ -215,7 +226,8 @@ internal sealed record TypeSpec(
     string? DiscriminatorPropertyName,
     TypeRefModel? DiscriminatorPropertyType,
     bool IsUnknownSubtype,
-    EquatableArray<EnumValueSpec> EnumValues)
+    EquatableArray<EnumValueSpec> EnumValues,
+    EquatableArray<ForwardModel> Forwards = default)
 {
     public string FullName => "global::" + Namespace + "." + Name;
 }

@@ -394,7 +394,7 @@ internal sealed class DocumentParser
         ShapeSpec shape = ParseShape(node, ownerName + name, 0, new HashSet<string>(StringComparer.Ordinal), aliasRoot: false);
         bool readOnly = node.GetBool("readOnly") || IsReadOnlyMutability(node);
         bool nullable = node.GetBool("x-nullable") || TypeListHasNull(node);
-        return new PropSpec(member.Name, name, shape, readOnly, node.GetBool("x-ms-secret"), false, nullable, Description(node), _doc.GetLocation(member.NameStart, member.NameStart + member.Name.Length + 2));
+        return new PropSpec(member.Name, name, shape, readOnly, node.GetBool("x-ms-secret"), false, nullable, Description(node), _doc.GetLocation(member.NameStart, member.NameStart + member.Name.Length + 2), node.GetBool("x-ms-client-flatten"));
     }
 
     private static bool IsReadOnlyMutability(JsonNode node)
@@ -686,7 +686,7 @@ internal sealed class DocumentParser
 
         if (_declNames.ContainsKey(pointer))
         {
-            return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(path, pointer));
+            return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(path, pointer), RefText: reference, Location: location, SourcePointer: node.Pointer);
         }
 
         JsonNode? target = ResolvePointer(pointer);

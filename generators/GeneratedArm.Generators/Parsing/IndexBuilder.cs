@@ -53,7 +53,7 @@ internal static class IndexBuilder
 
                 if (name != decl.Name)
                 {
-                    string other = owners.TryGetValue((doc.Namespace, decl.Name), out DeclSpec? first) ? first.Location.Path + first.Pointer : "another generated type";
+                    string other = owners.TryGetValue((doc.Namespace, decl.Name), out DeclSpec? first) ? first.Location.Path + first.Pointer : ReservedMembers.Contains(decl.Name) ? "a generated member" : "another generated type";
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, decl.Location, decl.Name, decl.Pointer, other, name));
                 }
                 else
@@ -91,9 +91,11 @@ internal static class IndexBuilder
 
         var members = new EquatableArray<MemberName>?[entries.Count];
         var shapes = new ShapeSpec?[entries.Count];
+        var forwards = new EquatableArray<ForwardSpec>[entries.Count];
+        var state = new MemberState(entries, byRef, idMap, members, shapes, forwards, diagnostics);
         for (int i = 0; i < entries.Count; i++)
         {
-            ComputeMembers(i, entries, byRef, idMap, members, shapes, diagnostics, new HashSet<int>());
+            ComputeMembers(i, state, new HashSet<int>());
         }
 
         var result = new List<IndexEntry>(entries.Count);
@@ -101,11 +103,18 @@ internal static class IndexBuilder
         {
             (DocumentSpec doc, DeclSpec decl, string name) = entries[i];
             SchemaRef? baseRef = decl.Base is null ? null : Canonical(decl.Base, idMap);
-            result.Add(new IndexEntry(doc.Path, decl.Pointer, doc.Namespace, name, decl.Kind, decl.Alias, baseRef, decl.Discriminator, decl.DiscriminatorValue, decl.IsUnknownSubtype, members[i] ?? EquatableArray<MemberName>.Empty, shapes[i]));
+            result.Add(new IndexEntry(doc.Path, decl.Pointer, doc.Namespace, name, decl.Kind, decl.Alias is null ? null : WithoutPositions(decl.Alias), baseRef, decl.Discriminator, decl.DiscriminatorValue, decl.IsUnknownSubtype, members[i] ?? EquatableArray<MemberName>.Empty, shapes[i], forwards[i]));
         }
 
         return new IndexSpec(result.ToEquatableArray(), ids.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
+
+    /// <summary>
+    /// A shape without source positions: the index must not change when text merely moves, and problems
+    /// inside a declaration are reported where it is declared, by its own file.
+    /// </summary>
+    public static ShapeSpec WithoutPositions(ShapeSpec shape)
+        => shape with { Location = null, RefText = null, SourcePointer = null, Element = shape.Element is null ? null : WithoutPositions(shape.Element) };
 
     /// <summary>A reference by $id URI becomes a reference by path when some file declares that $id.</summary>
     public static SchemaRef Canonical(SchemaRef reference, IReadOnlyDictionary<string, string> idMap)
@@ -113,7 +122,8 @@ internal static class IndexBuilder
 
     private static bool TryTake(HashSet<string> names, string name, DeclKind kind)
     {
-        if (names.Contains(name) || (kind == DeclKind.FixedEnum && names.Contains(name + "Extensions")))
+        // A type may not share its name with one of its own generated members (CS0542).
+        if (names.Contains(name) || ReservedMembers.Contains(name) || (kind == DeclKind.FixedEnum && names.Contains(name + "Extensions")))
         {
             return false;
         }
@@ -127,25 +137,40 @@ internal static class IndexBuilder
         return true;
     }
 
-    private static void ComputeMembers(
-        int index,
-        List<(DocumentSpec Doc, DeclSpec Decl, string Name)> entries,
-        Dictionary<SchemaRef, int> byRef,
-        Dictionary<string, string> idMap,
-        EquatableArray<MemberName>?[] members,
-        ShapeSpec?[] shapes,
-        List<DiagnosticInfo> diagnostics,
-        HashSet<int> visiting)
+    private sealed record MemberState(
+        List<(DocumentSpec Doc, DeclSpec Decl, string Name)> Entries,
+        Dictionary<SchemaRef, int> ByRef,
+        Dictionary<string, string> IdMap,
+        EquatableArray<MemberName>?[] Members,
+        ShapeSpec?[] Shapes,
+        EquatableArray<ForwardSpec>[] Forwards,
+        List<DiagnosticInfo> Diagnostics);
+
+    /// <summary>The entry and its bases, nearest first (a cycle of bases is cut where it closes).</summary>
+    private static List<int> Chain(int index, MemberState state)
     {
-        if (members[index] is not null)
+        var chain = new List<int> { index };
+        SchemaRef? baseRef = state.Entries[index].Decl.Base;
+        while (baseRef is not null && state.ByRef.TryGetValue(Canonical(baseRef, state.IdMap), out int baseIndex) && !chain.Contains(baseIndex))
+        {
+            chain.Add(baseIndex);
+            baseRef = state.Entries[baseIndex].Decl.Base;
+        }
+
+        return chain;
+    }
+
+    private static void ComputeMembers(int index, MemberState state, HashSet<int> visiting)
+    {
+        if (state.Members[index] is not null)
         {
             return;
         }
 
-        (DocumentSpec doc, DeclSpec decl, string typeName) = entries[index];
+        (DocumentSpec doc, DeclSpec decl, string typeName) = state.Entries[index];
         if (decl.Kind != DeclKind.Object)
         {
-            members[index] = EquatableArray<MemberName>.Empty;
+            state.Members[index] = EquatableArray<MemberName>.Empty;
             return;
         }
 
@@ -153,24 +178,26 @@ internal static class IndexBuilder
         var inheritedJson = new HashSet<string>(StringComparer.Ordinal);
         var used = new HashSet<string>(ReservedMembers, StringComparer.Ordinal) { typeName };
 
-        // Walk the base chain (a cycle of bases is cut where it closes).
-        SchemaRef? baseRef = decl.Base;
-        var chain = new HashSet<int> { index };
-        while (baseRef is not null && byRef.TryGetValue(Canonical(baseRef, idMap), out int baseIndex) && chain.Add(baseIndex))
+        List<int> chain = Chain(index, state);
+        foreach (int baseIndex in chain.Skip(1))
         {
             if (!visiting.Contains(baseIndex))
             {
-                ComputeMembers(baseIndex, entries, byRef, idMap, members, shapes, diagnostics, visiting);
+                ComputeMembers(baseIndex, state, visiting);
             }
 
-            foreach (MemberName inherited in members[baseIndex] ?? EquatableArray<MemberName>.Empty)
+            foreach (MemberName inherited in state.Members[baseIndex] ?? EquatableArray<MemberName>.Empty)
             {
                 inheritedJson.Add(inherited.JsonName);
                 used.Add(inherited.Name);
             }
 
-            used.Add(entries[baseIndex].Name);
-            baseRef = entries[baseIndex].Decl.Base;
+            foreach (ForwardSpec forward in state.Forwards[baseIndex])
+            {
+                used.Add(forward.Name);
+            }
+
+            used.Add(state.Entries[baseIndex].Name);
         }
 
         var own = new List<MemberName>();
@@ -190,19 +217,56 @@ internal static class IndexBuilder
 
             if (name != prop.Name)
             {
-                string reason = prop.Name == typeName ? "its enclosing type" : IndexBuilder.ReservedMembers.Contains(prop.Name) ? "a generated member" : "another member";
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, prop.Location, prop.Name, decl.Pointer + "/properties/" + PathUtil.EscapeToken(prop.JsonName), reason, name));
+                string reason = prop.Name == typeName ? "its enclosing type" : ReservedMembers.Contains(prop.Name) ? "a generated member" : "another member";
+                state.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, prop.Location, prop.Name, PropertyPointer(decl, prop), reason, name));
             }
 
-            own.Add(new MemberName(prop.JsonName, name));
+            // Without positions, so moving text around in the file does not change the index.
+            ShapeSpec shape = WithoutPositions(prop.Shape);
+            own.Add(new MemberName(prop.JsonName, name, shape));
             if (prop.JsonName == decl.Discriminator)
             {
-                // Without positions, so moving text around in the file does not change the index.
-                shapes[index] = prop.Shape with { Location = null, RefText = null, SourcePointer = null };
+                state.Shapes[index] = shape;
             }
         }
 
-        members[index] = own.ToEquatableArray();
+        state.Members[index] = own.ToEquatableArray();
+
+        // x-ms-client-flatten: shortcut properties for the members of the flattened object.
+        var forwards = new List<ForwardSpec>();
+        foreach (PropSpec prop in decl.Properties)
+        {
+            MemberName? via = own.FirstOrDefault(m => m.JsonName == prop.JsonName);
+            if (!prop.Flatten || via is null || prop.Shape.Kind != ShapeKind.Ref || prop.Shape.Ref is null
+                || !state.ByRef.TryGetValue(Canonical(prop.Shape.Ref, state.IdMap), out int target)
+                || state.Entries[target].Decl.Kind != DeclKind.Object || chain.Contains(target) || visiting.Contains(target))
+            {
+                continue;
+            }
+
+            foreach (int level in Chain(target, state))
+            {
+                if (!visiting.Contains(level))
+                {
+                    ComputeMembers(level, state, visiting);
+                }
+
+                foreach (MemberName member in state.Members[level] ?? EquatableArray<MemberName>.Empty)
+                {
+                    if (!used.Add(member.Name))
+                    {
+                        state.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, prop.Location, member.Name, PropertyPointer(decl, prop) + " (x-ms-client-flatten)", "another member", via.Name + "." + member.Name));
+                        continue;
+                    }
+
+                    forwards.Add(new ForwardSpec(member.Name, via.Name, member.Name, member.Shape ?? ShapeSpec.Any));
+                }
+            }
+        }
+
+        state.Forwards[index] = forwards.ToEquatableArray();
         visiting.Remove(index);
     }
+
+    private static string PropertyPointer(DeclSpec decl, PropSpec prop) => decl.Pointer + "/properties/" + PathUtil.EscapeToken(prop.JsonName);
 }

@@ -100,14 +100,20 @@ internal sealed class TypeBuilder
             }
         }
 
-        IndexEntry? baseEntry = entry.Base is not null && _lookup.Entries.TryGetValue(entry.Base, out IndexEntry? found) && !ReferenceEquals(found, entry) && found.Kind == DeclKind.Object ? found : null;
+        IndexEntry? baseEntry = entry.Base is not null && _lookup.Entries.TryGetValue(entry.Base, out IndexEntry? found) && found.Kind == DeclKind.Object ? found : null;
         if (entry.Base is not null && baseEntry is null)
         {
             ReportUnresolvedBase(decl, entry.Base);
         }
+        else if (baseEntry is not null && _lookup.InBaseCycle(entry))
+        {
+            // A allOf B allOf A: C# cannot express it, so the type stands alone (its own properties only).
+            Report(DiagnosticInfo.Create(DiagnosticDescriptors.ReferenceCycle, decl.Location, entry.Base!.ToString(), decl.Pointer + "/allOf"));
+            baseEntry = null;
+        }
 
         // Polymorphism: the discriminator is declared on this type or on an ancestor.
-        List<IndexEntry> chain = Ancestors(entry);
+        List<IndexEntry> chain = baseEntry is null ? new List<IndexEntry> { entry } : Ancestors(entry);
         IndexEntry? root = chain.FirstOrDefault(e => e.Discriminator is not null);
         string? discriminatorJson = root?.Discriminator;
         var subtypes = new List<SubtypeModel>();
@@ -145,8 +151,25 @@ internal sealed class TypeBuilder
                 {
                     discriminatorProperty = member.Name;
                     discriminatorType = e.DiscriminatorShape is null ? new TypeRefModel(TypeRefKind.String) : Resolve(e.DiscriminatorShape, new HashSet<SchemaRef>());
+                    if (discriminatorType.Kind is not (TypeRefKind.String or TypeRefKind.ExtensibleEnum))
+                    {
+                        // Not a string or extensible enum (a fixed enum might not list the value): the constructor leaves it alone.
+                        discriminatorProperty = null;
+                        discriminatorType = null;
+                    }
+
                     break;
                 }
+            }
+        }
+
+        var forwards = new List<ForwardModel>();
+        foreach (ForwardSpec forward in entry.Forwards)
+        {
+            PropertyModel? via = properties.FirstOrDefault(p => p.Name == forward.Via);
+            if (via is { Type.Kind: TypeRefKind.Model, Type.FullName: { } nested })
+            {
+                forwards.Add(new ForwardModel(forward.Name, forward.Via, forward.Target, Resolve(forward.Shape, new HashSet<SchemaRef>()), nested));
             }
         }
 
@@ -170,7 +193,8 @@ internal sealed class TypeBuilder
             discriminatorProperty,
             discriminatorType,
             entry.IsUnknownSubtype,
-            EquatableArray<EnumValueSpec>.Empty);
+            EquatableArray<EnumValueSpec>.Empty,
+            forwards.ToEquatableArray());
     }
 
     private void ReportUnresolvedBase(DeclSpec decl, SchemaRef reference)
@@ -226,8 +250,10 @@ internal sealed class TypeBuilder
     }
 
     /// <summary>Resolves a shape to a C# type; unresolvable references and alias cycles become JsonElement.</summary>
-    private TypeRefModel Resolve(ShapeSpec shape, HashSet<SchemaRef> visiting)
+    private TypeRefModel Resolve(ShapeSpec shape, HashSet<SchemaRef> visiting, ShapeSpec? origin = null)
     {
+        // Cycles are reported where the chain was entered (the outermost reference this file wrote).
+        origin ??= shape.Location is not null ? shape : null;
         switch (shape.Kind)
         {
             case ShapeKind.Primitive:
@@ -250,9 +276,9 @@ internal sealed class TypeBuilder
                     _ => TypeRefKind.String,
                 });
             case ShapeKind.Array:
-                return new TypeRefModel(TypeRefKind.Array, Element: Resolve(shape.Element ?? ShapeSpec.Any, visiting));
+                return new TypeRefModel(TypeRefKind.Array, Element: Resolve(shape.Element ?? ShapeSpec.Any, visiting, origin));
             case ShapeKind.Map:
-                return new TypeRefModel(TypeRefKind.Map, Element: Resolve(shape.Element ?? ShapeSpec.Any, visiting));
+                return new TypeRefModel(TypeRefKind.Map, Element: Resolve(shape.Element ?? ShapeSpec.Any, visiting, origin));
             case ShapeKind.Ref when shape.Ref is not null:
             {
                 SchemaRef reference = IndexBuilder.Canonical(shape.Ref, _lookup.IdMap);
@@ -277,15 +303,15 @@ internal sealed class TypeBuilder
                     default:
                         if (!visiting.Add(reference))
                         {
-                            if (shape.Location is not null)
+                            if (origin?.Location is not null)
                             {
-                                Report(DiagnosticInfo.Create(DiagnosticDescriptors.ReferenceCycle, shape.Location, shape.RefText ?? reference.ToString(), shape.SourcePointer ?? string.Empty));
+                                Report(DiagnosticInfo.Create(DiagnosticDescriptors.ReferenceCycle, origin.Location, origin.RefText ?? reference.ToString(), origin.SourcePointer ?? string.Empty));
                             }
 
                             return new TypeRefModel(TypeRefKind.Any);
                         }
 
-                        TypeRefModel aliased = Resolve(entry.Alias ?? ShapeSpec.Any, visiting);
+                        TypeRefModel aliased = Resolve(entry.Alias ?? ShapeSpec.Any, visiting, origin);
                         visiting.Remove(reference);
                         return aliased;
                 }
@@ -316,7 +342,7 @@ internal sealed class TypeBuilder
 
             foreach (IndexEntry entry in index.Entries)
             {
-                if (entry.Base is not null && Entries.TryGetValue(entry.Base, out IndexEntry? parent) && !ReferenceEquals(parent, entry))
+                if (entry.Base is not null && Entries.TryGetValue(entry.Base, out IndexEntry? parent))
                 {
                     if (!_children.TryGetValue(parent, out List<IndexEntry>? list))
                     {
@@ -335,9 +361,32 @@ internal sealed class TypeBuilder
 
         public Dictionary<string, string> IdMap { get; } = new(StringComparer.Ordinal);
 
-        public bool HasChildren(IndexEntry entry) => _children.ContainsKey(entry);
+        public bool HasChildren(IndexEntry entry) => _children.TryGetValue(entry, out List<IndexEntry>? list) && list.Any(child => !InBaseCycle(child));
 
-        public IReadOnlyList<IndexEntry> Children(IndexEntry entry) => _children.TryGetValue(entry, out List<IndexEntry>? list) ? list : Array.Empty<IndexEntry>();
+        /// <summary>True when following bases from <paramref name="entry"/> comes back to it.</summary>
+        public bool InBaseCycle(IndexEntry entry)
+        {
+            var seen = new HashSet<IndexEntry>(ReferenceEqualityComparer.Instance);
+            IndexEntry current = entry;
+            while (current.Base is not null && Entries.TryGetValue(current.Base, out IndexEntry? parent))
+            {
+                if (ReferenceEquals(parent, entry))
+                {
+                    return true;
+                }
+
+                if (!seen.Add(parent))
+                {
+                    return false;
+                }
+
+                current = parent;
+            }
+
+            return false;
+        }
+
+        public IEnumerable<IndexEntry> Children(IndexEntry entry) => _children.TryGetValue(entry, out List<IndexEntry>? list) ? list.Where(child => !InBaseCycle(child)) : Array.Empty<IndexEntry>();
     }
 
     private sealed class ReferenceEqualityComparer : IEqualityComparer<IndexEntry>

@@ -42,7 +42,9 @@ internal sealed class ImdsTokenClient : IDisposable
         _identityText = _identity.ToString();
 
         // IMDS must be called without a proxy; our own handler guarantees it. A caller's handler is theirs to configure.
-        var handler = options.Transport ?? new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false };
+        // IMDS is link-local: on an Azure VM a connection is immediate, elsewhere the address often swallows SYNs, so a
+        // short connect timeout turns "not on Azure" into a prompt "IMDS not reachable" instead of a long hang.
+        var handler = options.Transport ?? new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) };
         _http = new HttpClient(handler, disposeHandler: options.Transport is null) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -87,7 +89,7 @@ internal sealed class ImdsTokenClient : IDisposable
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, requestUri);
                     request.Headers.TryAddWithoutValidation("Metadata", "true");
-                    request.Headers.TryAddWithoutValidation("x-ms-client-request-id", Guid.NewGuid().ToString());
+                    request.Headers.TryAddWithoutValidation("x-ms-client-request-id", RequestId.Next());
                     request.Headers.TryAddWithoutValidation("User-Agent", UserAgent.Value);
                     using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptScope.Token).ConfigureAwait(false);
                     var body = await response.Content.ReadAsByteArrayAsync(attemptScope.Token).ConfigureAwait(false);
@@ -101,12 +103,13 @@ internal sealed class ImdsTokenClient : IDisposable
                     }
 
                     var (error, description) = ImdsTokenParser.ParseError(body);
-                    if (error is null && description is null && body.Length > 0 && status != 200)
+                    var imdsShaped = error is not null || description is not null;
+                    if (!imdsShaped && body.Length > 0)
                     {
                         description = Snippet(body);
                     }
 
-                    failure = new ManagedIdentityException(HintFor(status, error, description, resource), status, error, description);
+                    failure = new ManagedIdentityException(HintFor(status, error, description, resource, imdsShaped), status, error, description);
                     retryAfter = RetryMath.GetRetryAfter(response, _time.GetUtcNow());
                     if (!IsRetriable(status))
                     {
@@ -198,9 +201,15 @@ internal sealed class ImdsTokenClient : IDisposable
             ? new($"No token from IMDS at {_endpoint} within the overall deadline of {_retry.OverallTimeout.TotalSeconds:0.#} s.", null, null, null, inner)
             : new($"No token from IMDS within the overall deadline of {_retry.OverallTimeout.TotalSeconds:0.#} s; last failure: {last.Hint}", last.Status, last.Error, last.ErrorDescription, last.InnerException);
 
-    private string HintFor(int status, string? error, string? description, string resource)
+    private string HintFor(int status, string? error, string? description, string resource, bool imdsShaped)
     {
         var text = description ?? string.Empty;
+        if (!imdsShaped && status is 401 or 403 or 404 or 405 or 407)
+        {
+            // IMDS answers its errors as {"error":…,"error_description":…}; anything else came from something in between.
+            return $"IMDS not reachable: something other than IMDS answered at {_endpoint} (a proxy or firewall intercepting link-local traffic, or a wrong endpoint override); this process may not be on an Azure VM.";
+        }
+
         if (text.Contains("Identity not found", StringComparison.OrdinalIgnoreCase))
         {
             return _identity.Kind == ManagedIdentityIdKind.SystemAssigned

@@ -21,11 +21,12 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
 {
     private readonly ImdsTokenClient? _imds;
     private readonly TimeProvider _time;
+    private readonly bool _systemClock;
     private readonly ILogger _logger;
     private readonly TimeSpan _safetyMargin;
     private readonly TimeSpan _refreshRetryInterval;
     private readonly CancellationTokenSource _disposed = new();
-    private readonly ConcurrentDictionary<string, CacheEntry> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LastLookup> _byKey = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CacheEntry> _byResource = new(StringComparer.Ordinal);
     private volatile LastLookup? _last;
 
@@ -35,6 +36,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
     {
         options ??= new ManagedIdentityCredentialOptions();
         _time = options.TimeProvider ?? TimeProvider.System;
+        _systemClock = ReferenceEquals(_time, TimeProvider.System);
         _logger = (ILogger?)options.LoggerFactory?.CreateLogger(GeneratedArmDiagnostics.CredentialLoggerCategory) ?? NullLogger.Instance;
         _safetyMargin = options.ExpirySafetyMargin < TimeSpan.Zero ? TimeSpan.Zero : options.ExpirySafetyMargin;
         _refreshRetryInterval = options.RefreshRetryInterval < TimeSpan.Zero ? TimeSpan.Zero : options.RefreshRetryInterval;
@@ -72,16 +74,36 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         var snapshot = entry.Current;
         if (snapshot is not null)
         {
-            var now = _time.GetUtcNow();
-            if (now < snapshot.RefreshOn)
+            if (_systemClock)
             {
-                return new ValueTask<AccessToken>(snapshot.Token);
-            }
+                // Environment.TickCount64 is several times cheaper than reading the wall clock; snapshot deadlines
+                // are converted to it when the token arrives. (A suspended VM's tick count may lag; a stale token
+                // then meets ARM's 401 challenge, which ArmClient answers with RefreshTokenAsync.)
+                var tick = Environment.TickCount64;
+                if (tick < snapshot.RefreshTick)
+                {
+                    return new ValueTask<AccessToken>(snapshot.Token);
+                }
 
-            if (now < snapshot.UsableUntil)
+                if (tick < snapshot.UsableTick)
+                {
+                    StartBackgroundRefresh(entry, _time.GetUtcNow());
+                    return new ValueTask<AccessToken>(snapshot.Token);
+                }
+            }
+            else
             {
-                StartBackgroundRefresh(entry, now);
-                return new ValueTask<AccessToken>(snapshot.Token);
+                var now = _time.GetUtcNow();
+                if (now < snapshot.RefreshOn)
+                {
+                    return new ValueTask<AccessToken>(snapshot.Token);
+                }
+
+                if (now < snapshot.UsableUntil)
+                {
+                    StartBackgroundRefresh(entry, now);
+                    return new ValueTask<AccessToken>(snapshot.Token);
+                }
             }
         }
 
@@ -116,15 +138,16 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
     private CacheEntry Lookup(string resourceOrScope)
     {
         ArgumentException.ThrowIfNullOrEmpty(resourceOrScope);
-        if (!_byKey.TryGetValue(resourceOrScope, out var entry))
+        if (!_byKey.TryGetValue(resourceOrScope, out var lookup))
         {
             var resource = ScopeToResource(resourceOrScope);
-            entry = _byResource.GetOrAdd(resource, static (r, self) => new CacheEntry(r, self._imds?.BuildRequestUri(r)), this);
-            entry = _byKey.GetOrAdd(resourceOrScope, entry);
+            var entry = _byResource.GetOrAdd(resource, static (r, self) => new CacheEntry(r, self._imds?.BuildRequestUri(r)), this);
+            lookup = _byKey.GetOrAdd(resourceOrScope, new LastLookup(resourceOrScope, entry));
         }
 
-        _last = new LastLookup(resourceOrScope, entry);
-        return entry;
+        // Alternating between resources costs a dictionary lookup, never an allocation.
+        _last = lookup;
+        return lookup.Entry;
     }
 
     private void StartBackgroundRefresh(CacheEntry entry, DateTimeOffset now)
@@ -160,12 +183,12 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
                 entry.Current = snapshot = null;
             }
 
-            if (snapshot is not null && _time.GetUtcNow() < snapshot.UsableUntil)
+            if (snapshot is not null && IsUsable(snapshot))
             {
                 return snapshot.Token;
             }
 
-            flight = entry.Pending is { Cancellation.IsCancellationRequested: false } pending ? pending : StartFlight(entry, background: false);
+            flight = entry.Pending is { Finished: false } pending && !pending.Cancellation.IsCancellationRequested ? pending : StartFlight(entry, background: false);
             flight.Waiters++;
         }
 
@@ -208,12 +231,16 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         {
             var token = await _imds!.RequestTokenAsync(entry.Resource, entry.RequestUri!, flight.Cancellation.Token).ConfigureAwait(false);
             var usableUntil = token.ExpiresOn - _safetyMargin;
-            entry.Current = new Snapshot(token, token.RefreshOn < usableUntil ? token.RefreshOn : usableUntil, usableUntil);
+            entry.Current = new Snapshot(token, token.RefreshOn < usableUntil ? token.RefreshOn : usableUntil, usableUntil, _time.GetUtcNow());
             return token;
         }
         catch (Exception ex) when (background && ex is not OperationCanceledException)
         {
-            entry.NextBackgroundAttempt = _time.GetUtcNow() + _refreshRetryInterval;
+            lock (entry)
+            {
+                entry.NextBackgroundAttempt = _time.GetUtcNow() + _refreshRetryInterval;
+            }
+
             if (entry.Current is { } current)
             {
                 Log.BackgroundRefreshFailed(_logger, entry.Resource, current.Token.ExpiresOn, ex.Message);
@@ -229,7 +256,11 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
                 {
                     entry.Pending = null;
                 }
+
+                flight.Finished = true;
             }
+
+            flight.Cancellation.Dispose();
         }
     }
 
@@ -239,7 +270,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         lock (entry)
         {
             flight.Waiters--;
-            if (cancelled && flight.Waiters == 0 && !flight.Task.IsCompleted)
+            if (cancelled && flight.Waiters == 0 && !flight.Finished)
             {
                 // Every waiter gave up: stop the request rather than retrying for nobody.
                 cancelFlight = true;
@@ -252,16 +283,43 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
 
         if (cancelFlight)
         {
-            flight.Cancellation.Cancel();
+            try
+            {
+                flight.Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The request finished between the check and the cancel: nothing to stop.
+            }
         }
     }
 
+    private bool IsUsable(Snapshot snapshot) =>
+        _systemClock ? Environment.TickCount64 < snapshot.UsableTick : _time.GetUtcNow() < snapshot.UsableUntil;
+
     /// <summary>An immutable view of the cached token, swapped atomically.</summary>
-    private sealed class Snapshot(AccessToken token, DateTimeOffset refreshOn, DateTimeOffset usableUntil)
+    private sealed class Snapshot
     {
-        public readonly AccessToken Token = token;
-        public readonly DateTimeOffset RefreshOn = refreshOn;
-        public readonly DateTimeOffset UsableUntil = usableUntil;
+        public readonly AccessToken Token;
+        public readonly DateTimeOffset RefreshOn;
+        public readonly DateTimeOffset UsableUntil;
+
+        /// <summary><see cref="RefreshOn"/> and <see cref="UsableUntil"/> on the <see cref="Environment.TickCount64"/> scale.</summary>
+        public readonly long RefreshTick;
+        public readonly long UsableTick;
+
+        public Snapshot(AccessToken token, DateTimeOffset refreshOn, DateTimeOffset usableUntil, DateTimeOffset now)
+        {
+            Token = token;
+            RefreshOn = refreshOn;
+            UsableUntil = usableUntil;
+            var tick = Environment.TickCount64;
+            RefreshTick = tick + Milliseconds(refreshOn - now);
+            UsableTick = tick + Milliseconds(usableUntil - now);
+        }
+
+        private static long Milliseconds(TimeSpan span) =>
+            span <= TimeSpan.Zero ? long.MinValue / 2 : (long)Math.Min(span.TotalMilliseconds, long.MaxValue / 4);
     }
 
     private sealed class CacheEntry(string resource, Uri? requestUri)
@@ -278,6 +336,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         public readonly CancellationTokenSource Cancellation = cancellation;
         public Task<AccessToken> Task = null!;
         public int Waiters;
+        public bool Finished;
     }
 
     private sealed class LastLookup(string key, CacheEntry entry)

@@ -79,11 +79,21 @@ internal static class ArmPipeline
         headers.Expires = "-1";
 
         var (caller, failure) = await ArmAuthentication.AuthenticateAsync(request.Headers.Authorization.ToString(), runtime).ConfigureAwait(false);
+        string? subscriptionId = request.RouteValues["subscriptionId"]?.ToString();
+        string? tenant = subscriptionId is null ? null : runtime.State.FindSubscription(subscriptionId)?.TenantId;
+        if (caller is not null && tenant is not null && !string.Equals(caller.TenantId, tenant, StringComparison.OrdinalIgnoreCase))
+        {
+            // A token from another tenant than the subscription's (message as ARM sends it, e.g. in a blog post quoting the response;
+            // challenge text as quoted in Azure PowerShell's tenant lookup).
+            string tokenTenant = caller.TenantId;
+            caller = null;
+            failure = new ArmAuthenticationFailure("InvalidAuthenticationTokenTenant",
+                $"The access token is from the wrong issuer '{Identity.Issuers.V1(tokenTenant)}'. It must match the tenant '{Identity.Issuers.V1(tenant)}' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/{tenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.",
+                "The access token is from the wrong issuer. It must match the tenant associated with this subscription. Please use correct authority to get the token.");
+        }
         if (caller is null)
         {
             // ARM's challenge; against a subscription URL authorization_uri carries the subscription's tenant (facts §2.2).
-            string? subscriptionId = request.RouteValues["subscriptionId"]?.ToString();
-            string? tenant = subscriptionId is null ? null : runtime.State.FindSubscription(subscriptionId)?.TenantId;
             headers.WWWAuthenticate =
                 $"Bearer authorization_uri=\"https://login.windows.net/{tenant}\", error=\"invalid_token\", error_description=\"{failure!.ChallengeDescription}\"";
             headers["x-ms-failure-cause"] = "gateway";
