@@ -15,12 +15,13 @@ public static class FaultRules
         Duration = duration,
     };
 
-    /// <summary>"IMDS Throttle limit reached": 429 for the next <paramref name="count"/> token requests, with <c>Retry-After</c> when given.</summary>
+    /// <summary>IMDS throttling: 429 for the next <paramref name="count"/> token requests, with <c>Retry-After</c> when given.</summary>
     public static FaultRule ImdsThrottled(int count, TimeSpan? retryAfter = null) => new()
     {
         Name = "imds-throttled",
         Target = FaultTarget.ImdsToken,
-        Effect = FaultEffect.Status(429, """{"error":"too_many_requests","error_description":"Too many requests"}""", retryAfter),
+        // The body real IMDS sends when it throttles (hashicorp/terraform-provider-azurerm#20901), as ImdsRules.WriteThrottledAsync does.
+        Effect = FaultEffect.Status(429, """{"error":"invalid_request","error_description":"Temporarily throttled, too many requests"}""", retryAfter),
         Trigger = FaultTrigger.FirstN(count),
     };
 
