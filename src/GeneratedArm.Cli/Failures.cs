@@ -2,9 +2,6 @@ using GeneratedArm.Identity;
 
 namespace GeneratedArm.Cli;
 
-/// <summary>A mistake in how garm was called, explained in one line.</summary>
-internal sealed class CliUsageException(string message) : Exception(message);
-
 /// <summary>
 /// Turns the failures a user can expect (no IMDS, no role, no resource) into one plain line on stderr
 /// and a non-zero exit code; anything else is a bug and keeps its stack trace.
@@ -12,18 +9,12 @@ internal sealed class CliUsageException(string message) : Exception(message);
 internal static class Failures
 {
     public const int Failed = 1;
-    public const int UsageError = 2;
 
     public static async Task<int> ReportAsync(CliConsole console, Func<Task<int>> action)
     {
         try
         {
             return await action().ConfigureAwait(false);
-        }
-        catch (CliUsageException ex)
-        {
-            await console.Error.WriteLineAsync($"garm: {ex.Message}").ConfigureAwait(false);
-            return UsageError;
         }
         catch (ManagedIdentityException ex)
         {

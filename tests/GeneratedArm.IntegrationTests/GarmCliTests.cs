@@ -109,15 +109,40 @@ public sealed class GarmCliTests
     }
 
     [Test]
-    public void Imds_endpoint_comes_from_the_flag_then_the_pod_identity_variable_then_the_link_local_address()
+    public async Task Token_with_no_IMDS_listening_fails_within_the_timeout_and_says_IMDS_is_not_reachable()
     {
-        var flag = new Uri("http://127.0.0.1:1234");
+        var closedPort = ClosedLoopbackPort();
+
+        var (exitCode, output, error) = await RunAsync(null, "token", "--imds-endpoint", $"http://127.0.0.1:{closedPort}", "--timeout", "2");
+
         Assert.Multiple(() =>
         {
-            Assert.That(Endpoints.ResolveImds(flag, _ => "http://ignored:1"), Is.EqualTo(flag));
-            Assert.That(Endpoints.ResolveImds(null, name => name == "AZURE_POD_IDENTITY_AUTHORITY_HOST" ? "http://127.0.0.1:8080" : null), Is.EqualTo(new Uri("http://127.0.0.1:8080")));
-            Assert.That(Endpoints.ResolveImds(null, _ => null), Is.EqualTo(new Uri("http://169.254.169.254")));
-            Assert.That(() => Endpoints.ResolveImds(null, _ => "not a url"), Throws.TypeOf<CliUsageException>().With.Message.Contains("AZURE_POD_IDENTITY_AUTHORITY_HOST"));
+            Assert.That(exitCode, Is.EqualTo(1));
+            Assert.That(output, Is.Empty);
+            Assert.That(error, Does.Contain("IMDS not reachable"));
+            Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one line, no stack trace");
         });
+    }
+
+    [Test]
+    public async Task Timeout_must_be_a_positive_number_of_seconds()
+    {
+        var (exitCode, _, error) = await RunAsync(null, "token", "--timeout", "soon");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Not.Zero);
+            Assert.That(error, Does.Contain("--timeout takes a number of seconds"));
+        });
+    }
+
+    /// <summary>A loopback port nothing listens on: bound by the OS, then released.</summary>
+    private static int ClosedLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 }

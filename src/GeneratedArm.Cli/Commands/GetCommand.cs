@@ -31,27 +31,30 @@ internal static class GetCommand
         var resource = CommonOptions.Resource();
         var imds = CommonOptions.ImdsEndpoint();
         var arm = CommonOptions.ArmEndpoint();
+        var timeout = CommonOptions.Timeout();
         var identity = new IdentityOptions();
         var command = new Command("get", "GET an ARM path with a managed-identity token and print the response body.")
         {
-            path, apiVersion, resource, imds, arm,
+            path, apiVersion, resource, imds, arm, timeout,
         };
         identity.AddTo(command);
 
         command.SetAction((parse, cancellationToken) => Failures.ReportAsync(console, async () =>
         {
-            using var credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions
+            var deadline = parse.GetValue(timeout);
+            using var credential = new ManagedIdentityCredential(CredentialOptions.Create(parse.GetValue(imds), identity.Resolve(parse), deadline, console.Transport));
+            var options = new ArmClientOptions
             {
-                Endpoint = Endpoints.ResolveImds(parse.GetValue(imds)),
-                Identity = identity.Resolve(parse),
-                Transport = console.Transport,
-            });
-            var client = new ArmClient(credential, new ArmClientOptions
-            {
-                Endpoint = Endpoints.ResolveArm(parse.GetValue(arm)),
+                Endpoint = parse.GetValue(arm) ?? ArmClientOptions.DefaultEndpoint,
                 Audience = parse.GetRequiredValue(resource),
                 Transport = console.Transport,
-            });
+            };
+            if (deadline is { } overall)
+            {
+                options.Retry.OverallTimeout = overall;
+            }
+
+            var client = new ArmClient(credential, options);
             var response = await client.SendAsync(HttpMethod.Get, parse.GetRequiredValue(path), parse.GetRequiredValue(apiVersion), cancellationToken: cancellationToken).ConfigureAwait(false);
             await console.Output.WriteLineAsync(response.ContentAsString()).ConfigureAwait(false);
             return 0;

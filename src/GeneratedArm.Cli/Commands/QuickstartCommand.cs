@@ -37,15 +37,15 @@ internal static class QuickstartCommand
 
         using var credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions
         {
-            Endpoint = Endpoints.DefaultImds,
+            Endpoint = ManagedIdentityCredentialOptions.DefaultEndpoint,
             Transport = transport,
         });
         var token = await credential.GetTokenAsync(ArmResource, cancellationToken).ConfigureAwait(false);
         await narration.WriteLineAsync($"2. IMDS issued a {token.TokenType} token for {token.Resource}, valid until {token.ExpiresOn:u}.").ConfigureAwait(false);
 
-        var arm = new ArmClient(credential, new ArmClientOptions { Endpoint = Endpoints.DefaultArm, Transport = transport });
+        var arm = new ArmClient(credential, new ArmClientOptions { Endpoint = ArmClientOptions.DefaultEndpoint, Transport = transport });
         var group = await arm.GetAsync<ResourceGroup>(scope, ApiVersion, cancellationToken).ConfigureAwait(false);
-        await narration.WriteLineAsync($"3. GET {Endpoints.DefaultArm.AbsoluteUri.TrimEnd('/')}{scope}?api-version={ApiVersion} returned resource group '{group.Name}' in {group.Location}:").ConfigureAwait(false);
+        await narration.WriteLineAsync($"3. GET {ArmClientOptions.DefaultEndpoint.AbsoluteUri.TrimEnd('/')}{scope}?api-version={ApiVersion} returned resource group '{group.Name}' in {group.Location}:").ConfigureAwait(false);
 
         await console.Output.WriteLineAsync(ToJson(group)).ConfigureAwait(false);
         return 0;

@@ -12,18 +12,14 @@ internal static class TokenCommand
     {
         var resource = CommonOptions.Resource();
         var imds = CommonOptions.ImdsEndpoint();
+        var timeout = CommonOptions.Timeout();
         var identity = new IdentityOptions();
-        var command = new Command("token", "Get an access token from IMDS (run on an Azure VM) and print it as JSON.") { resource, imds };
+        var command = new Command("token", "Get an access token from IMDS (run on an Azure VM) and print it as JSON.") { resource, imds, timeout };
         identity.AddTo(command);
 
         command.SetAction((parse, cancellationToken) => Failures.ReportAsync(console, async () =>
         {
-            using var credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions
-            {
-                Endpoint = Endpoints.ResolveImds(parse.GetValue(imds)),
-                Identity = identity.Resolve(parse),
-                Transport = console.Transport,
-            });
+            using var credential = new ManagedIdentityCredential(CredentialOptions.Create(parse.GetValue(imds), identity.Resolve(parse), parse.GetValue(timeout), console.Transport));
             var token = await credential.GetTokenAsync(parse.GetRequiredValue(resource), cancellationToken).ConfigureAwait(false);
             await WriteAsync(console.Output, token).ConfigureAwait(false);
             return 0;
