@@ -260,4 +260,16 @@ public sealed class DiagnosticsTests
         Assert.That(run.GeneratorDiagnostics, Is.Empty);
         Assert.That(run.Sources, Is.Empty);
     }
+
+    [Test]
+    public void Locations_use_the_path_as_given_while_refs_resolve_on_the_normalized_path()
+    {
+        const string spec = """{ "swagger": "2.0", "definitions": { "A": { "type": "object", "properties": { "b": { "$ref": "../common/types.json#/definitions/Missing" } } } } }""";
+        const string common = """{ "swagger": "2.0", "definitions": { "Present": { "type": "object" } } }""";
+        GeneratorRun run = Run(new SchemaFile(@"/s/api/./v1/../spec.json", spec, "T"), new SchemaFile("/s/common/types.json", common, "T"));
+
+        Diagnostic diagnostic = Single(run, "GARM002");
+        Assert.That(diagnostic.Location.GetLineSpan().Path, Is.EqualTo("/s/api/./v1/../spec.json"));
+        Assert.That(diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), Does.Contain("has no schema at '#/definitions/Missing'"));
+    }
 }

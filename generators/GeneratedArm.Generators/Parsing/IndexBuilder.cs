@@ -22,6 +22,24 @@ internal static class IndexBuilder
 
     public static IndexSpec Build(ImmutableArray<DocumentSpec> documents, System.Threading.CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return BuildCore(documents, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Never throw out of the generator: report, and resolve every reference as unknown.
+            var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, "the index of all schema files", ex.GetType().Name + ": " + ex.Message);
+            return new IndexSpec(EquatableArray<IndexEntry>.Empty, EquatableArray<MemberName>.Empty, new[] { diagnostic }.ToEquatableArray());
+        }
+    }
+
+    private static IndexSpec BuildCore(ImmutableArray<DocumentSpec> documents, System.Threading.CancellationToken cancellationToken)
+    {
         var diagnostics = new List<DiagnosticInfo>();
         var entries = new List<(DocumentSpec Doc, DeclSpec Decl, string Name)>();
         var taken = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);

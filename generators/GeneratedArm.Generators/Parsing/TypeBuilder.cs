@@ -29,7 +29,7 @@ internal sealed class TypeBuilder
         builder._diagnostics.AddRange(doc.Diagnostics);
         foreach (DiagnosticInfo diagnostic in index.Diagnostics)
         {
-            if (diagnostic.Location?.Path == doc.Path)
+            if (diagnostic.Location?.Path == doc.SourcePath)
             {
                 builder._diagnostics.Add(diagnostic);
             }
