@@ -64,4 +64,37 @@ public sealed class GeneratorHygieneTests
             Assert.That(source.All(c => c < 128), Is.True, hint + " is ASCII");
         }
     }
+
+    [Test]
+    public void A_spec_the_size_of_the_largest_resource_providers_generates_in_linear_time()
+    {
+        // 3000 definitions: inheritance chains, enums, flattening, references in every direction.
+        var definitions = new System.Text.StringBuilder();
+        const int Count = 3000;
+        for (int i = 0; i < Count; i++)
+        {
+            string baseRef = i % 10 == 0 ? string.Empty : $"\"allOf\": [{{ \"$ref\": \"#/definitions/Def{i - i % 10}\" }}],";
+            definitions.Append(CultureInfo.InvariantCulture, $$"""
+                "Def{{i}}": { {{baseRef}} "type": "object", "properties": {
+                  "p{{i}}": { "type": "string" }, "next": { "$ref": "#/definitions/Def{{(i + 7) % Count}}" },
+                  "list": { "type": "array", "items": { "$ref": "#/definitions/Def{{(i * 13) % Count}}" } },
+                  "state{{i % 10}}": { "type": "string", "enum": ["A", "B"], "x-ms-enum": { "name": "State{{i % 50}}", "modelAsString": true } },
+                  "props{{i % 10}}": { "x-ms-client-flatten": true, "$ref": "#/definitions/Def{{(i + 1) % Count}}" } } },
+                """);
+        }
+
+        string spec = "{ \"swagger\": \"2.0\", \"definitions\": {" + definitions.ToString().TrimEnd().TrimEnd(',') + "} }";
+        Microsoft.CodeAnalysis.CSharp.CSharpCompilation compilation = GeneratorHarness.CreateCompilation(true, "namespace Consumer { internal static class A { } }");
+        GeneratorHarness.CreateDriver(new[] { new SchemaFile("/s/warm.json", SerializationBehaviourTests.PetsSpec, "W") }).RunGenerators(compilation);
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        Microsoft.CodeAnalysis.GeneratorDriver driver = GeneratorHarness.CreateDriver(new[] { new SchemaFile("/s/big.json", spec, "Big") }).RunGenerators(compilation);
+        stopwatch.Stop();
+
+        Microsoft.CodeAnalysis.GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        TestContext.Out.WriteLine($"{Count} definitions ({spec.Length / 1024} KiB) → {result.GeneratedSources.Length} files in {stopwatch.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.That(result.Exception, Is.Null);
+        Assert.That(result.GeneratedSources.Length, Is.EqualTo(Count + 50));
+        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
+    }
 }
