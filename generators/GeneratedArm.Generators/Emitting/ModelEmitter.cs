@@ -113,6 +113,28 @@ internal static class ModelEmitter
 
         EmitReadJson(w, type, isRoot);
         EmitReadProperty(w, type, virtualness);
+        if (UsesDuration(type))
+        {
+            w.Open("private static bool TryParseDuration(string? text, out global::System.TimeSpan value)");
+            w.Line("value = default;");
+            w.Line("if (text is null)");
+            w.Open();
+            w.Line("return false;");
+            w.Close();
+            w.Line();
+            w.Line("try");
+            w.Open();
+            w.Line("value = global::System.Xml.XmlConvert.ToTimeSpan(text);");
+            w.Line("return true;");
+            w.Close();
+            w.Line("catch (global::System.FormatException)");
+            w.Open();
+            w.Line("return false;");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
         EmitWriteProperties(w, type, virtualness);
         EmitConverter(w, type, isRoot);
         w.Close();
@@ -340,11 +362,29 @@ internal static class ModelEmitter
                 w.Line($"{property.Name} = null;");
                 w.Line($"(_jsonNulls ??= new global::System.Collections.Generic.HashSet<string>(global::System.StringComparer.Ordinal)).Add({Literal(property.JsonName)});");
                 w.Close();
-                w.Line("else");
+                (string? guard, string? value) = Guard(property.Type, property.Name);
+                w.Line(guard is null ? "else" : $"else if ({guard})");
                 w.Open();
-                EmitRead(w, property.Type, property.Name, 0);
+                if (value is null)
+                {
+                    EmitRead(w, property.Type, property.Name, 0);
+                }
+                else
+                {
+                    w.Line($"{property.Name} = {value};");
+                }
+
                 w.Line($"_jsonNulls?.Remove({Literal(property.JsonName)});");
                 w.Close();
+                if (guard is not null)
+                {
+                    w.Line("else");
+                    w.Open();
+                    w.Line("// Not what the schema says (a service newer or looser than its spec): kept as an undeclared property, so nothing is lost.");
+                    w.Line("return false;");
+                    w.Close();
+                }
+
                 w.Line();
                 w.Line("return true;");
                 w.Unindent();
@@ -565,6 +605,22 @@ internal static class ModelEmitter
         w.Line($"throw new {JsonException}(\"'\" + value + \"' is not a {type.Name} value.\");");
         w.Close();
         w.Line();
+        w.Line($"/// <summary>Finds the {type.Name} whose JSON value is <paramref name=\"value\"/> (ignoring case); false when there is none.</summary>");
+        w.Open($"public static bool TryFromSerialString(string value, out {self} result)");
+        foreach (EnumValueSpec value in EnumMembers(type))
+        {
+            w.Line($"if (string.Equals(value, {Literal(value.Value)}, global::System.StringComparison.OrdinalIgnoreCase))");
+            w.Open();
+            w.Line($"result = {self}.{value.Name};");
+            w.Line("return true;");
+            w.Close();
+            w.Line();
+        }
+
+        w.Line("result = default;");
+        w.Line("return false;");
+        w.Close();
+        w.Line();
         w.Line($"/// <summary>Lets <see cref=\"{Json}.JsonSerializer\"/> read and write <see cref=\"{type.Name}\"/> by its JSON values.</summary>");
         w.Line($"public sealed class GeneratedJsonConverter : {Json}.Serialization.JsonConverter<{self}>");
         w.Open();
@@ -671,6 +727,53 @@ internal static class ModelEmitter
         {
             w.Line();
         }
+    }
+
+    /// <summary>
+    /// A condition that is true when the token under the reader can become the property's type without an
+    /// exception, and (for scalars) the value it then reads (an out variable of the guard), or null to emit
+    /// <see cref="EmitRead"/>.
+    /// </summary>
+    private static (string? Guard, string? Value) Guard(TypeRefModel type, string name)
+    {
+        // Switch sections share one scope, so each property's out variable needs its own name.
+        string parsed = "parsed" + name;
+        const string IsString = "reader.TokenType == " + TokenType + ".String";
+        const string IsNumber = "reader.TokenType == " + TokenType + ".Number";
+        const string Dates = "global::System.Globalization.DateTimeStyles.AssumeUniversal";
+        return type.Kind switch
+        {
+            TypeRefKind.String => (IsString, "reader.GetString()!"),
+            TypeRefKind.Int32 => (IsNumber + $" && reader.TryGetInt32(out int {parsed})", parsed),
+            TypeRefKind.Int64 => (IsNumber + $" && reader.TryGetInt64(out long {parsed})", parsed),
+            TypeRefKind.Float => (IsNumber + $" && reader.TryGetSingle(out float {parsed})", parsed),
+            TypeRefKind.Double => (IsNumber + $" && reader.TryGetDouble(out double {parsed})", parsed),
+            TypeRefKind.UnixTime => (IsNumber + $" && reader.TryGetInt64(out long {parsed}) && {parsed} >= -62135596800L && {parsed} <= 253402300799L", $"global::System.DateTimeOffset.FromUnixTimeSeconds({parsed})"),
+            TypeRefKind.Boolean => ($"reader.TokenType is {TokenType}.True or {TokenType}.False", "reader.GetBoolean()"),
+            TypeRefKind.DateTime or TypeRefKind.DateTimeRfc1123 or TypeRefKind.Date => (IsString + $" && global::System.DateTimeOffset.TryParse(reader.GetString(), {Invariant}, {Dates}, out global::System.DateTimeOffset {parsed})", parsed),
+            TypeRefKind.Uuid => (IsString + $" && global::System.Guid.TryParse(reader.GetString(), out global::System.Guid {parsed})", parsed),
+            TypeRefKind.Bytes => (IsString + $" && reader.TryGetBytesFromBase64(out byte[]? {parsed})", parsed),
+            TypeRefKind.Uri => (IsString + $" && global::System.Uri.TryCreate(reader.GetString(), global::System.UriKind.RelativeOrAbsolute, out global::System.Uri? {parsed})", parsed),
+            TypeRefKind.Duration => (IsString + $" && TryParseDuration(reader.GetString(), out global::System.TimeSpan {parsed})", parsed),
+            TypeRefKind.ExtensibleEnum => (IsString, $"new {type.FullName}(reader.GetString()!)"),
+            TypeRefKind.FixedEnum => (IsString + $" && global::{type.FullName!.Substring("global::".Length)}Extensions.TryFromSerialString(reader.GetString()!, out {type.FullName} {parsed})", parsed),
+            TypeRefKind.Model or TypeRefKind.Map => ($"reader.TokenType == {TokenType}.StartObject", null),
+            TypeRefKind.Array => ($"reader.TokenType == {TokenType}.StartArray", null),
+            _ => (null, null),
+        };
+    }
+
+    private static bool UsesDuration(TypeSpec type)
+    {
+        foreach (PropertyModel property in type.Properties)
+        {
+            if (property.Type.Kind == TypeRefKind.Duration)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void EmitElementRead(SourceWriter w, TypeRefModel element, string target, int depth)
