@@ -461,6 +461,7 @@ internal static class ModelEmitter
     {
         string self = type.FullName;
         w.Line($"/// <summary>Lets <see cref=\"{Json}.JsonSerializer\"/> use the generated reader and writer of <see cref=\"{type.Name}\"/>.</summary>");
+        w.Line(GeneratedCode);
         w.Line($"public {(isRoot ? string.Empty : "new ")}sealed class GeneratedJsonConverter : {Json}.Serialization.JsonConverter<{self}>");
         w.Open();
         w.Line("/// <inheritdoc/>");
@@ -530,6 +531,7 @@ internal static class ModelEmitter
         w.Line($"public void WriteJson({Writer} writer) => writer.WriteStringValue(_value ?? string.Empty);");
         w.Line();
         w.Line($"/// <summary>Lets <see cref=\"{Json}.JsonSerializer\"/> use the generated reader and writer.</summary>");
+        w.Line(GeneratedCode);
         w.Line($"public sealed class GeneratedJsonConverter : {Json}.Serialization.JsonConverter<{self}>");
         w.Open();
         w.Line("/// <inheritdoc/>");
@@ -622,6 +624,7 @@ internal static class ModelEmitter
         w.Close();
         w.Line();
         w.Line($"/// <summary>Lets <see cref=\"{Json}.JsonSerializer\"/> read and write <see cref=\"{type.Name}\"/> by its JSON values.</summary>");
+        w.Line(GeneratedCode);
         w.Line($"public sealed class GeneratedJsonConverter : {Json}.Serialization.JsonConverter<{self}>");
         w.Open();
         w.Line("/// <inheritdoc/>");
