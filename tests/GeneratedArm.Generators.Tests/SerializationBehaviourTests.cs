@@ -183,6 +183,14 @@ public sealed class SerializationBehaviourTests
 
         object pet = Read("Pet", """{"kind":"x","tags":["not","a","map"],"name":{"first":"T"}}""");
         AssertSameJson("""{"kind":"x","tags":["not","a","map"],"name":{"first":"T"}}""", Write("Pet", pet));
+
+        // A misfit deep inside a collection or nested object keeps the whole property as read.
+        const string household = """{"pets":[{"kind":"cat"},5],"groups":{"a":["x",{"y":1}]},"byName":{"tom":{"kind":"cat","meows":true}}}""";
+        object value = Read("Household", household);
+        Assert.That(Get(value, "Pets"), Is.Null);
+        Assert.That(Get(value, "Groups"), Is.Null);
+        Assert.That(Get(value, "ByName"), Is.Not.Null);
+        AssertSameJson(household, Write("Household", value));
     }
 
     [Test]

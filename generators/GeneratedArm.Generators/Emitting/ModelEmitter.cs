@@ -365,7 +365,22 @@ internal static class ModelEmitter
                 (string? guard, string? value) = Guard(property.Type, property.Name);
                 w.Line(guard is null ? "else" : $"else if ({guard})");
                 w.Open();
-                if (value is null)
+                if (value is null && guard is not null)
+                {
+                    // Objects and collections: if anything inside does not fit, rewind and keep the whole value as read.
+                    w.Line("var saved = reader;");
+                    w.Line("try");
+                    w.Open();
+                    EmitRead(w, property.Type, property.Name, 0);
+                    w.Close();
+                    w.Line("catch (global::System.Exception exception) when (exception is global::System.InvalidOperationException or global::System.FormatException or global::System.OverflowException or " + JsonException + ")");
+                    w.Open();
+                    w.Line("reader = saved;");
+                    w.Line("return false;");
+                    w.Close();
+                    w.Line();
+                }
+                else if (value is null)
                 {
                     EmitRead(w, property.Type, property.Name, 0);
                 }
@@ -679,11 +694,16 @@ internal static class ModelEmitter
             case TypeRefKind.Array:
             {
                 string element = TypeName(type.Element!);
-                w.Line($"if (reader.TokenType != {TokenType}.StartArray)");
-                w.Open();
-                w.Line($"throw new {JsonException}(\"A JSON array was expected, not \" + reader.TokenType + \".\");");
-                w.Close();
-                w.Line();
+                if (depth > 0)
+                {
+                    // At depth 0 the property's guard has checked the token already.
+                    w.Line($"if (reader.TokenType != {TokenType}.StartArray)");
+                    w.Open();
+                    w.Line($"throw new {JsonException}(\"A JSON array was expected, not \" + reader.TokenType + \".\");");
+                    w.Close();
+                    w.Line();
+                }
+
                 w.Line($"var list{d} = new global::System.Collections.Generic.List<{element}>();");
                 w.Open($"while (reader.Read() && reader.TokenType != {TokenType}.EndArray)");
                 w.Line($"{element} item{d};");
@@ -699,11 +719,16 @@ internal static class ModelEmitter
             case TypeRefKind.Map:
             {
                 string element = TypeName(type.Element!);
-                w.Line($"if (reader.TokenType != {TokenType}.StartObject)");
-                w.Open();
-                w.Line($"throw new {JsonException}(\"A JSON object was expected, not \" + reader.TokenType + \".\");");
-                w.Close();
-                w.Line();
+                if (depth > 0)
+                {
+                    // At depth 0 the property's guard has checked the token already.
+                    w.Line($"if (reader.TokenType != {TokenType}.StartObject)");
+                    w.Open();
+                    w.Line($"throw new {JsonException}(\"A JSON object was expected, not \" + reader.TokenType + \".\");");
+                    w.Close();
+                    w.Line();
+                }
+
                 w.Line($"var map{d} = new global::System.Collections.Generic.Dictionary<string, {element}>(global::System.StringComparer.Ordinal);");
                 w.Open($"while (reader.Read() && reader.TokenType != {TokenType}.EndObject)");
                 w.Line($"string key{d} = reader.GetString()!;");
