@@ -56,6 +56,12 @@ internal sealed class ImdsTokenClient : IDisposable
     public Uri BuildRequestUri(string resource)
     {
         var baseText = _endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        if (baseText.EndsWith(TokenPath, StringComparison.OrdinalIgnoreCase))
+        {
+            // The full token URL was given as the endpoint: do not append the path twice.
+            baseText = baseText[..^TokenPath.Length];
+        }
+
         var query = $"?api-version={ApiVersion}&resource={Uri.EscapeDataString(resource)}";
         if (_identity.QueryParameterName is { } name)
         {
