@@ -260,7 +260,8 @@ public class ImdsRetryTests
         using var cts = new CancellationTokenSource();
 
         var task = credential.GetTokenAsync(Imds.ArmResource, cts.Token).AsTask();
-        await Clock.SettleAsync(Task.Delay(50));
+        await Clock.UntilAsync(() => handler.Count == 1);
+        await Clock.SettleAsync(Task.Delay(20));
         Assert.That(handler.Count, Is.EqualTo(1), "first attempt done; now waiting ~1 s (fake) to retry");
 
         var before = time.GetUtcNow();
