@@ -70,19 +70,34 @@ public sealed class EmulatorBuilder
         });
     }
 
-    /// <summary>Adds a virtual machine (with a system-assigned identity unless <paramref name="systemAssignedIdentity"/> is false); <paramref name="useForImds"/> makes IMDS answer as this VM.</summary>
+    /// <summary>
+    /// Adds a virtual machine, with a system-assigned identity unless <paramref name="systemAssignedIdentity"/> is false
+    /// (ids generated unless given); <paramref name="useForImds"/> makes IMDS answer as this VM.
+    /// </summary>
     public EmulatorBuilder AddVirtualMachine(string name, bool systemAssignedIdentity = true, string resourceGroup = TutorialDefaults.ResourceGroupName,
-        string location = TutorialDefaults.Location, bool useForImds = false, string? subscriptionId = null)
+        string location = TutorialDefaults.Location, bool useForImds = false, string? subscriptionId = null,
+        string? principalId = null, string? clientId = null, string? vmId = null)
     {
         return ConfigureState(s =>
         {
             string sub = subscriptionId ?? DefaultSubscription(s);
             string tenant = s.Subscriptions.FirstOrDefault(x => string.Equals(x.SubscriptionId, sub, StringComparison.OrdinalIgnoreCase))?.TenantId ?? DefaultTenant(s);
-            var vm = new VirtualMachineInfo(sub, resourceGroup, name, location, Guid.NewGuid().ToString());
+            var vm = new VirtualMachineInfo(sub, resourceGroup, name, location, vmId ?? Guid.NewGuid().ToString());
             if (systemAssignedIdentity)
-                vm = vm with { SystemAssignedIdentity = new(ManagedIdentityKind.SystemAssigned, vm.Id, Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), tenant) };
-            return s with { VirtualMachines = [.. s.VirtualMachines, vm], ImdsVirtualMachineName = useForImds ? name : s.ImdsVirtualMachineName ?? (s.VirtualMachines.Count > 0 ? s.VirtualMachines[0].Name : null) };
+                vm = vm with { SystemAssignedIdentity = new(ManagedIdentityKind.SystemAssigned, vm.Id, principalId ?? Guid.NewGuid().ToString(), clientId ?? Guid.NewGuid().ToString(), tenant) };
+            string? imdsVm = useForImds ? name : s.ImdsVirtualMachineName ?? (s.VirtualMachines.Count > 0 ? s.VirtualMachines[0].Name : null);
+            return s with { VirtualMachines = [.. s.VirtualMachines, vm], ImdsVirtualMachineName = imdsVm };
         });
+    }
+
+    /// <summary>Starts from an empty world (built-in role definitions only) instead of the tutorial's.</summary>
+    public EmulatorBuilder StartEmpty() => WithState(new EmulatorStateSnapshot { RoleDefinitions = Rbac.BuiltInRoles.All });
+
+    /// <summary>Applies a JSON state file (format: testserver/README.md, "State file").</summary>
+    public EmulatorBuilder LoadStateFile(string path)
+    {
+        StateFile.Load(path).ApplyTo(this);
+        return this;
     }
 
     /// <summary>Removes the IMDS VM's system-assigned identity (to test user-assigned-only selection).</summary>

@@ -1,8 +1,109 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using GeneratedArm.TestServer.Hosting;
+using GeneratedArm.TestServer.Identity;
+
 namespace GeneratedArm.TestServer;
 
-/// <summary>Standalone emulator entry point.</summary>
+/// <summary>
+/// Standalone emulator: <c>dotnet run --project testserver/GeneratedArm.TestServer -- --imds-url http://127.0.0.1:0 --arm-url https://127.0.0.1:0</c>.
+/// Prints one ready line, serves until Ctrl+C/SIGTERM, exits 0; bad flags exit 1, startup failures (port in use, bad files) exit 2.
+/// </summary>
 public static class Program
 {
-    /// <summary>Runs the emulator until Ctrl+C.</summary>
-    public static int Main(string[] args) => 0;
+    // ProcessTerminationTimeout = null: the action handles SIGINT/SIGTERM itself and exits 0 after a clean stop
+    // (System.CommandLine would otherwise answer SIGTERM with exit code 143 without waiting for the shutdown).
+    public static Task<int> Main(string[] args) =>
+        BuildCommand().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+    internal static RootCommand BuildCommand()
+    {
+        var imdsUrl = new Option<string>("--imds-url") { Description = "IMDS listen URL on loopback (port 0 picks a free port).", DefaultValueFactory = _ => "http://127.0.0.1:0" };
+        var armUrl = new Option<string>("--arm-url") { Description = "ARM listen URL on loopback (https; port 0 picks a free port).", DefaultValueFactory = _ => "https://127.0.0.1:0" };
+        var cert = new Option<FileInfo>("--cert") { Description = "PEM certificate for ARM's HTTPS (default: a generated self-signed one for localhost/127.0.0.1)." };
+        var key = new Option<FileInfo>("--key") { Description = "PEM private key for --cert (if not inside the --cert file)." };
+        var certOut = new Option<FileInfo>("--cert-out") { Description = "Write the HTTPS certificate (PEM) here so clients can trust it." };
+        var state = new Option<FileInfo>("--state") { Description = "JSON state file (identities, tenants, role assignments, faults…; see testserver/README.md)." };
+        var signingKey = new Option<FileInfo>("--signing-key") { Description = "PEM RSA key to sign tokens with; generated and saved there if missing (keeps the JWKS stable across restarts)." };
+        var rateLimits = new Option<bool>("--imds-rate-limits") { Description = "Enforce IMDS's limits (20 requests/s, 5 concurrent → 429)." };
+
+        var root = new RootCommand("GeneratedArm Azure emulator: fake IMDS, Entra token issuer and ARM on loopback.")
+        {
+            imdsUrl, armUrl, cert, key, certOut, state, signingKey, rateLimits,
+        };
+        root.Validators.Add(result =>
+        {
+            if (result.GetValue(key) is not null && result.GetValue(cert) is null) result.AddError("--key requires --cert.");
+            foreach (var (option, name) in new[] { (imdsUrl, "--imds-url"), (armUrl, "--arm-url") })
+            {
+                if (result.GetValue(option) is not { } text) continue;
+                if (!Uri.TryCreate(text, UriKind.Absolute, out var url)) { result.AddError($"{name} must be an absolute URL such as http://127.0.0.1:0, not '{text}'."); continue; }
+                try { StandaloneEmulator.LoopbackEndPoint(url, name); }
+                catch (ArgumentException e) { result.AddError(e.Message); }
+            }
+            foreach (var file in new[] { result.GetValue(cert), result.GetValue(key), result.GetValue(state) })
+                if (file is { Exists: false }) result.AddError($"File not found: {file.FullName}");
+        });
+
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            StandaloneEmulator emulator;
+            try
+            {
+                X509Certificate2? certificate = parse.GetValue(cert) is { } certFile ? Certificates.LoadPem(certFile.FullName, parse.GetValue(key)?.FullName) : null;
+                SigningKey? tokenKey = parse.GetValue(signingKey) is { } keyFile ? LoadOrCreateSigningKey(keyFile) : null;
+                var stateFile = parse.GetValue(state) is { } stateInfo ? StateFile.Load(stateInfo.FullName) : null;
+                var options = new StandaloneOptions { ImdsUrl = new Uri(parse.GetValue(imdsUrl)!), ArmUrl = new Uri(parse.GetValue(armUrl)!), Certificate = certificate };
+                emulator = await StandaloneEmulator.StartAsync(options, b =>
+                {
+                    stateFile?.ApplyTo(b);
+                    if (tokenKey is not null) b.UseSigningKey(tokenKey);
+                    if (parse.GetValue(rateLimits)) b.EnableImdsRateLimits();
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await Console.Error.WriteLineAsync($"error: cannot listen: {e.Message} (port already in use; pass port 0 to pick a free one)").ConfigureAwait(false);
+                return 2;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
+            await using (emulator.ConfigureAwait(false))
+            {
+                if (parse.GetValue(certOut) is { } certOutFile)
+                    await File.WriteAllTextAsync(certOutFile.FullName, emulator.Certificate.ExportCertificatePem() + "\n", CancellationToken.None).ConfigureAwait(false);
+                // Stop cleanly on Ctrl+C (SIGINT), SIGTERM (docker stop, kill) and SIGQUIT.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                void OnSignal(PosixSignalContext context)
+                {
+                    context.Cancel = true;
+                    stop.Cancel();
+                }
+                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+                using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
+                Console.WriteLine(emulator.ReadyLine);
+                await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { }
+            }
+            await Console.Error.WriteLineAsync("GeneratedArm emulator stopped.").ConfigureAwait(false);
+            return 0;
+        });
+        return root;
+    }
+
+    private static SigningKey LoadOrCreateSigningKey(FileInfo file)
+    {
+        if (file.Exists) return SigningKey.FromPem(File.ReadAllText(file.FullName));
+        var key = SigningKey.Generate();
+        File.WriteAllText(file.FullName, key.ExportPrivateKeyPem());
+        return key;
+    }
 }

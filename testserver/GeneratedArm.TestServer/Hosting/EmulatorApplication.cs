@@ -6,6 +6,7 @@ using GeneratedArm.TestServer.Imds;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace GeneratedArm.TestServer.Hosting;
 
@@ -21,6 +22,8 @@ internal static class EmulatorApplication
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(EmulatorApplication).Assembly.GetName().Name });
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(runtime);
+        // No console lifetime: in-process emulators must not hook Ctrl+C/SIGTERM, and the standalone program handles signals itself.
+        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
         configureHost(builder);
 
         var app = builder.Build();
@@ -56,4 +59,12 @@ internal static class EmulatorApplication
         if (runtime.Options.AdminApi) app.MapAdmin();
         return app;
     }
+}
+
+/// <summary>A host lifetime that does nothing (no signal handlers).</summary>
+internal sealed class PassiveLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
