@@ -290,6 +290,17 @@ public class ImdsTests
     }
 
     [Test]
+    public async Task Unknown_metadata_paths_get_404_after_the_header_check()
+    {
+        using var emulator = AzureEmulator.Create();
+        var (withHeader, _, _) = await SendAsync(emulator, TestHelpers.ImdsRequest("http://169.254.169.254/metadata/scheduledevents?api-version=2020-07-01"));
+        var (withoutHeader, _, _) = await SendAsync(emulator, TestHelpers.ImdsRequest("http://169.254.169.254/metadata/scheduledevents?api-version=2020-07-01", metadata: false));
+
+        Assert.That(withHeader, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(withoutHeader, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
     public async Task Rate_limits_are_off_by_default()
     {
         using var emulator = AzureEmulator.Create();

@@ -73,6 +73,34 @@ public class RealClientTests
     }
 
     [Test]
+    public async Task ManagedIdentityCredential_selects_user_assigned_identities_by_resource_id_and_object_id()
+    {
+        const string PrincipalId = "abcdef00-7777-4222-8333-444455556666";
+        using var emulator = AzureEmulator.Create(b => b.AddUserAssignedIdentity("uami", principalId: PrincipalId).AddUserAssignedIdentity("other"));
+        var uami = emulator.State.UserAssignedIdentities[0];
+
+        var byResourceId = await new ManagedIdentityCredential(MiOptions(emulator, ManagedIdentityId.FromUserAssignedResourceId(new ResourceIdentifier(uami.ResourceId))))
+            .GetTokenAsync(new TokenRequestContext(ArmScope), CancellationToken.None);
+        var byObjectId = await new ManagedIdentityCredential(MiOptions(emulator, ManagedIdentityId.FromUserAssignedObjectId(PrincipalId)))
+            .GetTokenAsync(new TokenRequestContext(["https://graph.microsoft.com/.default"]), CancellationToken.None);
+
+        Assert.That(new JsonWebToken(byResourceId.Token).GetClaim("oid").Value, Is.EqualTo(PrincipalId));
+        Assert.That(new JsonWebToken(byObjectId.Token).GetClaim("oid").Value, Is.EqualTo(PrincipalId));
+        Assert.That(emulator.Requests.Select(r => r.Uri.Query), Has.Some.Contains("msi_res_id=").And.Some.Contains("object_id=" + PrincipalId));
+    }
+
+    [Test]
+    public void ManagedIdentityCredential_fails_for_an_identity_the_VM_does_not_have()
+    {
+        using var emulator = AzureEmulator.Create();
+        var credential = new ManagedIdentityCredential(MiOptions(emulator, ManagedIdentityId.FromUserAssignedClientId(Guid.NewGuid().ToString())));
+
+        Assert.That(async () => await credential.GetTokenAsync(new TokenRequestContext(ArmScope), CancellationToken.None),
+            Throws.InstanceOf<AuthenticationFailedException>());
+        Assert.That(emulator.Requests.Select(r => r.StatusCode), Is.All.EqualTo(400));
+    }
+
+    [Test]
     public async Task ManagedIdentityCredential_retries_through_IMDS_throttling_and_410()
     {
         using var emulator = AzureEmulator.Create(b => b.WithFault(Faults.FaultRules.ImdsThrottled(2)).WithFault(new Faults.FaultRule

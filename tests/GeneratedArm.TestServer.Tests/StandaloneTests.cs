@@ -103,6 +103,41 @@ public class StandaloneTests
     }
 
     [Test]
+    public async Task A_certificate_and_key_given_as_PEM_files_are_served()
+    {
+        using var generated = Certificates.CreateSelfSigned();
+        string dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"pem-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "cert.pem"), generated.ExportCertificatePem());
+            await File.WriteAllTextAsync(Path.Combine(dir, "key.pem"), generated.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+            using var loaded = Certificates.LoadPem(Path.Combine(dir, "cert.pem"), Path.Combine(dir, "key.pem"));
+            await using var emulator = await StandaloneEmulator.StartAsync(new StandaloneOptions { Certificate = loaded });
+
+            X509Certificate2? presented = null;
+            using var handler = new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, cert, _, _) =>
+                {
+                    presented = cert is null ? null : new X509Certificate2(cert);
+                    return cert is not null && cert.RawData.AsSpan().SequenceEqual(generated.RawData);
+                },
+            };
+            using var client = new HttpClient(handler);
+            using var response = await client.GetAsync(new Uri(emulator.ArmUrl, TestHelpers.DevTestUrl[TestHelpers.DevTestUrl.IndexOf("/subscriptions", StringComparison.Ordinal)..]));
+
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "reached ARM over TLS with the given certificate");
+            Assert.That(presented?.Thumbprint, Is.EqualTo(generated.Thumbprint));
+            presented?.Dispose();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void Port_in_use_fails_with_IOException()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

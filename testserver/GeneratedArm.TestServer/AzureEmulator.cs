@@ -29,6 +29,12 @@ public sealed partial class AzureEmulator : IAsyncDisposable, IDisposable
         _server = (Microsoft.AspNetCore.TestHost.TestServer)_app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer))!;
     }
 
+    /// <summary>IMDS's address on an Azure VM; requests to it through <see cref="CreateHandler"/> reach the emulator.</summary>
+    public static Uri ImdsEndpoint { get; } = new("http://169.254.169.254");
+
+    /// <summary>ARM's public-cloud address; requests to it through <see cref="CreateHandler"/> reach the emulator.</summary>
+    public static Uri ArmEndpoint { get; } = new("https://management.azure.com");
+
     /// <summary>Creates and starts an emulator; by default in the tutorial's state (see <see cref="TutorialDefaults"/>).</summary>
     public static AzureEmulator Create(Action<EmulatorBuilder>? configure = null)
     {
@@ -46,7 +52,10 @@ public sealed partial class AzureEmulator : IAsyncDisposable, IDisposable
     public HttpMessageHandler CreateHandler() => new AbortAsNetworkErrorHandler(_server.CreateHandler());
 
     /// <summary>An <see cref="HttpClient"/> over <see cref="CreateHandler"/>, with base address <c>https://management.azure.com/</c>.</summary>
-    public HttpClient CreateClient() => new(CreateHandler()) { BaseAddress = new Uri("https://management.azure.com/") };
+    public HttpClient CreateClient() => new(CreateHandler()) { BaseAddress = ArmEndpoint };
+
+    /// <summary>The underlying TestServer (tests of the emulator itself use it to set connection details such as the remote address).</summary>
+    internal Microsoft.AspNetCore.TestHost.TestServer Server => _server;
 
     /// <summary>The requests received so far, oldest first (<c>Authorization</c> redacted).</summary>
     public IReadOnlyList<RecordedRequest> Requests => _runtime.Requests.Snapshot();

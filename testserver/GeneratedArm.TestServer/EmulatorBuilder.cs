@@ -143,6 +143,14 @@ public sealed partial class EmulatorBuilder
         return this;
     }
 
+    /// <summary>Also publishes <paramref name="key"/> in the JWKS and accepts its tokens at ARM (e.g. the previous key during a rotation).</summary>
+    public EmulatorBuilder TrustAdditionalSigningKey(SigningKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Options.AdditionalTrustedKeys.Add(key);
+        return this;
+    }
+
     /// <summary>Turns on IMDS's documented rate limits (20 requests/s, 5 concurrent on the identity endpoint → 429).</summary>
     public EmulatorBuilder EnableImdsRateLimits(bool enabled = true)
     {

@@ -36,10 +36,21 @@ public class ArmClientTests
         return options;
     }
 
-    private static ArmClient VmClient(AzureEmulator emulator)
+    /// <summary>
+    /// An ArmClient authenticating as a user-assigned identity of the VM that holds Reader on DevTest, as the tutorial's identity does.
+    /// MSAL caches managed-identity tokens process-wide per (identity, resource); a fresh identity per test keeps tests independent
+    /// of each other (a system-assigned token cached by another test would skip this emulator's IMDS).
+    /// </summary>
+    private static (AzureEmulator Emulator, ArmClient Arm) VmClient(Action<EmulatorBuilder>? configure = null)
     {
-        var mi = new ManagedIdentityCredentialOptions(ManagedIdentityId.SystemAssigned) { Transport = new HttpClientTransport(emulator.CreateHandler()) };
-        return new ArmClient(new ManagedIdentityCredential(mi), Sub, Options(emulator));
+        string clientId = Guid.NewGuid().ToString(), principalId = Guid.NewGuid().ToString();
+        var emulator = AzureEmulator.Create(b =>
+        {
+            b.AddUserAssignedIdentity("app", clientId, principalId).AddRoleAssignment(principalId, GeneratedArm.TestServer.Rbac.BuiltInRoles.ReaderId, TutorialDefaults.ResourceGroupId);
+            configure?.Invoke(b);
+        });
+        var mi = new ManagedIdentityCredentialOptions(ManagedIdentityId.FromUserAssignedClientId(clientId)) { Transport = new HttpClientTransport(emulator.CreateHandler()) };
+        return (emulator, new ArmClient(new ManagedIdentityCredential(mi), Sub, Options(emulator)));
     }
 
     private static ArmClient AdminClient(AzureEmulator emulator) => new(new StaticTokenCredential(emulator.CreateAdministratorToken()), Sub, Options(emulator));
@@ -47,10 +58,10 @@ public class ArmClientTests
     private static SubscriptionResource Subscription(ArmClient arm) => arm.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(Sub));
 
     [Test]
-    public async Task ArmClient_with_the_VMs_managed_identity_gets_DevTest_and_its_default_subscription()
+    public async Task ArmClient_with_a_managed_identity_token_gets_DevTest_and_its_default_subscription()
     {
-        using var emulator = AzureEmulator.Create();
-        var arm = VmClient(emulator);
+        var (emulator, arm) = VmClient();
+        using var _ = emulator;
 
         ResourceGroupResource group = await Subscription(arm).GetResourceGroupAsync("DevTest");
         SubscriptionResource subscription = await arm.GetDefaultSubscriptionAsync();
@@ -63,7 +74,7 @@ public class ArmClientTests
         Assert.That(subscription.Data.TenantId, Is.EqualTo(Guid.Parse(TutorialDefaults.TenantId)));
         var armRequest = emulator.Requests.First(r => r.Uri.AbsolutePath.Contains("/resourcegroups/", StringComparison.OrdinalIgnoreCase));
         Assert.That(armRequest.Uri.Query, Does.Contain("api-version=2022-09-01"), "the SDK's own api-version");
-        // (No assertion on an IMDS request: MSAL caches managed-identity tokens process-wide, so another test may have fetched it.)
+        Assert.That(emulator.Requests.Any(r => r.Uri.Host == "169.254.169.254" && r.StatusCode == 200), Is.True, "token from the emulator's IMDS");
     }
 
     [Test]
@@ -111,8 +122,8 @@ public class ArmClientTests
     [Test]
     public void ArmClient_surfaces_a_denial_as_RequestFailedException_with_ErrorCode_AuthorizationFailed()
     {
-        using var emulator = AzureEmulator.Create();
-        var arm = VmClient(emulator);
+        var (emulator, arm) = VmClient();
+        using var _ = emulator;
 
         var e = Assert.ThrowsAsync<RequestFailedException>(() =>
             Subscription(arm).GetResourceGroups().CreateOrUpdateAsync(WaitUntil.Completed, "NotAllowed", new ResourceGroupData(AzureLocation.WestUS)));

@@ -49,7 +49,10 @@ internal sealed class FaultEngine(TimeProvider clock)
         lock (_gate) { _rules.Clear(); }
     }
 
-    /// <summary>The effect to apply to this request, or null. Counts the request against every matching rule.</summary>
+    /// <summary>
+    /// The effect to apply to this request, or null. Rules are tried in the order they were added; the first that fires wins, and
+    /// later rules neither see nor count that request — so <c>ImdsThrottled(2)</c> then a <c>FirstN(1)</c> 410 rule gives 429, 429, 410, 200.
+    /// </summary>
     public FaultEffect? Evaluate(HttpContext context, out FaultTarget target)
     {
         target = Classify(context.Request.Path);
@@ -143,12 +146,13 @@ internal sealed class FaultEngine(TimeProvider clock)
 internal static class FaultResponder
 {
     /// <summary>Applies <paramref name="effect"/>; returns true when the request continues to its handler (Delay), false when answered.</summary>
-    public static async Task<bool> ApplyAsync(HttpContext context, FaultEffect effect, FaultTarget target, CancellationToken stopping)
+    public static async Task<bool> ApplyAsync(HttpContext context, FaultEffect effect, FaultTarget target, TimeProvider clock, CancellationToken stopping)
     {
         switch (effect.Kind)
         {
             case FaultEffectKind.Delay:
-                await Task.Delay(effect.Delay, context.RequestAborted).ConfigureAwait(false);
+                // On the emulator's clock, so tests with a FakeTimeProvider need no real sleeps.
+                await Task.Delay(effect.Delay, clock, context.RequestAborted).ConfigureAwait(false);
                 return true;
             case FaultEffectKind.Hang:
                 using (var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping))

@@ -46,7 +46,7 @@ internal static class EmulatorApplication
         {
             if (!context.Request.Path.StartsWithSegments(AdminEndpoints.Prefix, StringComparison.OrdinalIgnoreCase)
                 && runtime.Faults.Evaluate(context, out var target) is { } effect
-                && !await FaultResponder.ApplyAsync(context, effect, target, runtime.Stopping).ConfigureAwait(false))
+                && !await FaultResponder.ApplyAsync(context, effect, target, runtime.Options.TimeProvider, runtime.Stopping).ConfigureAwait(false))
             {
                 return;
             }

@@ -75,6 +75,7 @@ internal sealed class TokenIssuer(EmulatorOptions options)
             Claims = claims,
             SigningCredentials = (key ?? options.SigningKey).Credentials,
             TokenType = "JWT",
+            // Header: alg RS256, kid, typ JWT. Entra's v1 tokens also carry x5t (a certificate thumbprint); the emulator's key has no certificate.
         };
         string token = s_handler.CreateToken(descriptor);
         var issued = DateTimeOffset.FromUnixTimeSeconds(iat);

@@ -26,6 +26,10 @@ internal static class ImdsEndpoints
         group.Map("/identity/info", context => IdentityInfoAsync(context, runtime));
         group.Map("/instance/{**path}", context => ImdsInstanceHandler.HandleAsync(context, runtime));
         group.Map("/versions", VersionsAsync);
+        // Any other /metadata path (attested, loadbalancer, scheduledevents… are not emulated): IMDS's checks, then 404.
+        // More specific routes (e.g. ARM's /metadata/endpoints) take precedence over this catch-all.
+        group.Map("/{**rest}", context =>
+            ImdsRules.RejectNonIdentityRequest(context, requireApiVersion: false) ?? ImdsRules.WriteSimpleErrorAsync(context, 404, "Not found"));
         return endpoints;
     }
 

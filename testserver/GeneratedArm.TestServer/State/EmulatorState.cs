@@ -129,6 +129,16 @@ public sealed partial class EmulatorState
         }
     }
 
+    /// <summary>Makes IMDS answer as another VM of the state (its identities, its instance metadata).</summary>
+    public void UseVirtualMachineForImds(string name)
+    {
+        lock (_gate)
+        {
+            if (!_virtualMachines.Exists(v => Ci.Equals(v.Name, name))) throw new InvalidOperationException($"No virtual machine named '{name}'.");
+            _imdsVirtualMachineName = name;
+        }
+    }
+
     public IReadOnlyList<ManagedIdentityInfo> UserAssignedIdentities { get { lock (_gate) { return [.. _userAssignedIdentities]; } } }
 
     /// <summary>Every identity: VMs' system-assigned ones and the user-assigned ones.</summary>
