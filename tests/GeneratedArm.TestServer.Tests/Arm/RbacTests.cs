@@ -256,6 +256,23 @@ public class RbacTests
         Assert.That(noToken.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
+    [TestCase("2015-07-01", HttpStatusCode.OK)]
+    [TestCase("2018-09-01-preview", HttpStatusCode.OK)]
+    [TestCase("2022-04-01", HttpStatusCode.OK)]
+    [TestCase("2021-04-01", HttpStatusCode.BadRequest)]
+    public async Task Role_assignments_accept_their_own_api_versions(string version, HttpStatusCode expected)
+    {
+        using var emulator = AzureEmulator.Create();
+        using var client = emulator.CreateClient();
+
+        using var response = await SendAsync(client, HttpMethod.Get,
+            $"/subscriptions/{Sub}/resourcegroups/DevTest/providers/Microsoft.Authorization/roleAssignments/{TutorialDefaults.ReaderAssignmentName}?api-version={version}", VmToken(emulator));
+
+        Assert.That(response.StatusCode, Is.EqualTo(expected));
+        if (expected == HttpStatusCode.BadRequest)
+            Assert.That((await ErrorAsync(response)).Message, Does.Contain("The supported versions are '2022-04-01, "));
+    }
+
     [TestCase("*", "Microsoft.Resources/subscriptions/resourceGroups/read", true)]
     [TestCase("*/read", "Microsoft.Compute/virtualMachines/read", true)]
     [TestCase("*/read", "Microsoft.Compute/virtualMachines/write", false)]

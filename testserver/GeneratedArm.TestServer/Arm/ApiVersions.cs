@@ -29,13 +29,13 @@ internal static partial class ApiVersions
     public static readonly IReadOnlyList<string> RoleAssignments =
     [
         "2022-04-01", "2022-01-01-preview", "2020-10-01-preview", "2020-08-01-preview", "2020-04-01-preview", "2020-03-01-preview",
-        "2018-09-01-preview", "2018-07-01", "2018-01-01-preview", "2017-10-01-preview", "2015-07-01",
+        "2018-09-01-preview", "2018-01-01-preview", "2017-10-01-preview", "2015-07-01",
     ];
 
     /// <summary><c>Microsoft.Authorization/roleDefinitions</c>.</summary>
     public static readonly IReadOnlyList<string> RoleDefinitions =
     [
-        "2022-05-01-preview", "2022-04-01", "2018-01-01-preview", "2017-05-01", "2015-07-01",
+        "2022-05-01-preview", "2022-04-01", "2018-01-01-preview", "2015-07-01",
     ];
 
     /// <summary>ARM's api-version format: <c>yyyy-MM-dd</c>, optionally <c>-preview</c>, <c>-alpha</c>, <c>-beta</c>, <c>-rc</c>, <c>-privatepreview</c> (resource-api-reference.md).</summary>
