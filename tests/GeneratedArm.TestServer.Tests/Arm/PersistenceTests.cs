@@ -166,6 +166,23 @@ public class PersistenceTests
         }
     }
 
+    [Test]
+    public async Task Standalone_emulator_refuses_a_data_directory_holding_something_else_with_exit_code_2()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "state.json"), "not json at all");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add("--data-dir");
+        start.ArgumentList.Add(_dir);
+        using var process = Process.Start(start)!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
+        await process.WaitForExitAsync(cts.Token);
+
+        Assert.That(process.ExitCode, Is.EqualTo(2));
+        Assert.That(await stderr, Does.Contain("state.json' is not valid JSON"));
+    }
+
     private async Task<(Process Process, string Imds, string Arm)> StartAsync()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
