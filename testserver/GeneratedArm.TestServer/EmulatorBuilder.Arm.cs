@@ -54,6 +54,15 @@ public sealed partial class EmulatorBuilder
         return this;
     }
 
+    /// <summary>Lists a resource type (e.g. <c>Microsoft.Cache/redis</c>) with its api-versions (newest first) under <c>/subscriptions/{s}/providers</c>, for SDKs that look api-versions up.</summary>
+    public EmulatorBuilder AddResourceType(string type, params string[] apiVersions)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        if (!type.Contains('/', StringComparison.Ordinal)) throw new ArgumentException("A resource type is '{namespace}/{type}'.", nameof(type));
+        Options.Arm.ResourceTypes[type] = apiVersions is { Length: > 0 } ? apiVersions : ["2024-01-01"];
+        return this;
+    }
+
     /// <summary>Leaves out the administrator's seeded Owner assignments (see <see cref="ArmAdministrator"/>).</summary>
     public EmulatorBuilder WithoutAdministrator()
     {

@@ -120,6 +120,27 @@ public class ArmClientTests
     }
 
     [Test]
+    public async Task ArmClient_generic_resources_resolve_their_api_version_from_the_providers_and_round_trip()
+    {
+        using var emulator = AzureEmulator.Create();
+        var arm = AdminClient(emulator);
+        var id = new ResourceIdentifier($"/subscriptions/{Sub}/resourceGroups/DevTest/providers/Microsoft.Web/sites/sdk-site");
+
+        var created = await arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Completed, id,
+            new GenericResourceData(AzureLocation.WestUS) { Tags = { ["via"] = "GenericResource" }, Properties = BinaryData.FromString("""{"httpsOnly":true}""") });
+        GenericResource read = await arm.GetGenericResource(id).GetAsync();
+        var tenants = new List<string>();
+        await foreach (var t in arm.GetTenants().GetAllAsync()) tenants.Add(t.Data.TenantId!.Value.ToString());
+
+        Assert.That(created.Value.Data.Name, Is.EqualTo("sdk-site"));
+        Assert.That(read.Data.ResourceType.ToString(), Is.EqualTo("Microsoft.Web/sites"));
+        Assert.That(read.Data.Tags["via"], Is.EqualTo("GenericResource"));
+        Assert.That(read.Data.Properties.ToString(), Does.Contain("\"httpsOnly\":true"));
+        Assert.That(emulator.Requests.Any(r => r.Uri.AbsolutePath.EndsWith("/providers/Microsoft.Web", StringComparison.Ordinal)), Is.True, "the SDK looked up the provider's api-versions");
+        Assert.That(tenants, Is.EqualTo(new[] { TutorialDefaults.TenantId }));
+    }
+
+    [Test]
     public void ArmClient_surfaces_a_denial_as_RequestFailedException_with_ErrorCode_AuthorizationFailed()
     {
         var (emulator, arm) = VmClient();

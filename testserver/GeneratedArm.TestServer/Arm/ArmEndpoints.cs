@@ -21,6 +21,7 @@ internal static class ArmEndpoints
         var runtime = endpoints.ServiceProvider.GetRequiredService<EmulatorRuntime>();
         RequestDelegate gateway = context => ArmGateway.HandleAsync(context, runtime);
         endpoints.Map("/subscriptions", gateway);
+        endpoints.Map("/tenants", gateway);
         endpoints.Map("/subscriptions/{**rest}", gateway);
         endpoints.Map("/providers/{**rest}", gateway);
         endpoints.Map("/metadata/endpoints", context => CloudMetadata.HandleAsync(context));

@@ -179,6 +179,9 @@ internal static class ArmRoutes
         {
             ArmTargetKind.SubscriptionList when get => new(read, null, null, ApiVersions.Subscriptions, Subscriptions.ListAsync),
             ArmTargetKind.Subscription when get => new(read, null, null, ApiVersions.Subscriptions, Subscriptions.GetAsync),
+            ArmTargetKind.TenantList when get => new(read, null, null, ApiVersions.Subscriptions, Subscriptions.ListTenantsAsync),
+            ArmTargetKind.ProviderList when get => new(read, null, null, ApiVersions.ResourceGroups, Providers.ListAsync),
+            ArmTargetKind.Provider when get => new(read, null, null, ApiVersions.ResourceGroups, Providers.GetAsync),
             ArmTargetKind.ResourceGroupList when get => new(read, null, null, ApiVersions.ResourceGroups, ResourceGroups.ListAsync),
             ArmTargetKind.ResourceGroup when get || head => new(read, RgRead, target.Id, ApiVersions.ResourceGroups, get ? ResourceGroups.GetAsync : ResourceGroups.HeadAsync),
             ArmTargetKind.ResourceGroup when put => new(write, RgWrite, target.Id, ApiVersions.ResourceGroups, ResourceGroups.PutAsync),

@@ -32,6 +32,26 @@ public sealed class ArmOptions
 
     /// <summary>Give the administrator principal (<see cref="ArmAdministrator"/>) Owner on every subscription of the initial state.</summary>
     public bool SeedAdministrator { get; set; } = true;
+
+    /// <summary>
+    /// Resource types the providers endpoint lists (full type → api-versions, newest first), so SDKs that look up an api-version
+    /// (Azure.ResourceManager's GenericResource, <c>az resource</c>) find one. Types of stored resources are listed too.
+    /// </summary>
+    public Dictionary<string, string[]> ResourceTypes { get; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Microsoft.Compute/virtualMachines"] = ["2024-07-01", "2024-03-01", "2023-09-01"],
+        ["Microsoft.ManagedIdentity/userAssignedIdentities"] = ["2023-01-31", "2018-11-30"],
+        ["Microsoft.Storage/storageAccounts"] = ["2023-05-01", "2023-01-01", "2022-09-01"],
+        ["Microsoft.KeyVault/vaults"] = ["2023-07-01", "2022-07-01"],
+        ["Microsoft.Web/sites"] = ["2023-12-01", "2023-01-01", "2022-09-01"],
+        ["Microsoft.Web/serverfarms"] = ["2023-12-01", "2023-01-01", "2022-09-01"],
+        ["Microsoft.Network/virtualNetworks"] = ["2024-01-01", "2023-09-01"],
+        ["Microsoft.Network/virtualNetworks/subnets"] = ["2024-01-01", "2023-09-01"],
+        ["Microsoft.Network/networkInterfaces"] = ["2024-01-01", "2023-09-01"],
+        ["Microsoft.Network/publicIPAddresses"] = ["2024-01-01", "2023-09-01"],
+        ["Microsoft.Sql/servers"] = ["2023-08-01-preview", "2021-11-01"],
+        ["Microsoft.ContainerService/managedClusters"] = ["2024-05-01", "2024-02-01"],
+    };
 }
 
 /// <summary>Token-bucket sizes and refill rates per second (learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling).</summary>

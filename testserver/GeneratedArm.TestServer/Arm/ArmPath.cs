@@ -17,6 +17,9 @@ internal enum ArmTargetKind
     RoleAssignmentList,
     RoleDefinition,
     RoleDefinitionList,
+    TenantList,
+    ProviderList,
+    Provider,
 }
 
 /// <summary>
@@ -84,12 +87,15 @@ internal sealed record ArmTarget(ArmTargetKind Kind)
     private static ArmTarget ParseResource(string[] s)
     {
         var unknown = new ArmTarget(ArmTargetKind.Unknown);
+        if (s.Length == 1 && Is(s[0], "tenants")) return new ArmTarget(ArmTargetKind.TenantList) { Id = "/tenants" };
         if (s.Length == 0 || !Is(s[0], "subscriptions")) return unknown;
         if (s.Length == 1) return new ArmTarget(ArmTargetKind.SubscriptionList) { Id = "/subscriptions" };
         string sub = s[1];
         string subId = "/subscriptions/" + sub;
         if (s.Length == 2) return new ArmTarget(ArmTargetKind.Subscription) { SubscriptionId = sub, Id = subId };
         if (Is(s[2], "resources") && s.Length == 3) return new ArmTarget(ArmTargetKind.ResourcesInSubscription) { SubscriptionId = sub, Id = subId };
+        if (Is(s[2], "providers") && s.Length == 3) return new ArmTarget(ArmTargetKind.ProviderList) { SubscriptionId = sub, Id = subId };
+        if (Is(s[2], "providers") && s.Length == 4) return new ArmTarget(ArmTargetKind.Provider) { SubscriptionId = sub, Name = s[3], Id = subId + "/providers/" + s[3] };
         if (Is(s[2], "operationresults") && s.Length == 4) return new ArmTarget(ArmTargetKind.OperationResult) { SubscriptionId = sub, Name = s[3], Id = subId };
         if (!Is(s[2], "resourceGroups")) return unknown;
         if (s.Length == 3) return new ArmTarget(ArmTargetKind.ResourceGroupList) { SubscriptionId = sub, Id = subId };

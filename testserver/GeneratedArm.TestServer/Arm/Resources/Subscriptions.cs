@@ -34,7 +34,29 @@ internal static class Subscriptions
         await request.WriteJsonAsync(200, w => Write(w, subscription)).ConfigureAwait(false);
     }
 
-    private static bool IsVisible(ArmRequest request, SubscriptionInfo subscription)
+    /// <summary><c>GET /tenants</c> (2022-12-01 shape): the caller's own tenant.</summary>
+    public static async Task ListTenantsAsync(ArmRequest request)
+    {
+        var tenants = request.State.Tenants.Where(t => string.Equals(t.TenantId, request.Caller.TenantId, StringComparison.OrdinalIgnoreCase)).ToList();
+        await ArmPaging.WritePageAsync(request, tenants, 0, int.MaxValue, (w, t) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", "/tenants/" + t.TenantId);
+            w.WriteString("tenantId", t.TenantId);
+            w.WriteString("countryCode", "US");
+            w.WriteString("displayName", t.DisplayName);
+            w.WriteStartArray("domains");
+            w.WriteStringValue("emulator.onmicrosoft.com");
+            w.WriteEndArray();
+            w.WriteString("tenantCategory", "Home");
+            w.WriteString("defaultDomain", "emulator.onmicrosoft.com");
+            w.WriteString("tenantType", "AAD");
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the caller holds any role assignment at, above or below the subscription (or RBAC is off).</summary>
+    internal static bool IsVisible(ArmRequest request, SubscriptionInfo subscription)
     {
         if (!request.Options.EnforceRbac) return true;
         string scope = "/subscriptions/" + subscription.SubscriptionId;
