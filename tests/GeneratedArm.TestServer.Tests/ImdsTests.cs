@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using GeneratedArm.TestServer.Hosting;
+using GeneratedArm.TestServer.Imds;
 using GeneratedArm.TestServer.State;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace GeneratedArm.TestServer.Tests;
@@ -19,6 +22,11 @@ public class ImdsTests
 
     private static string IdentityError(string description) => $$"""{"error":"invalid_request","error_description":"{{description}}"}""";
 
+    /// <summary>Real IMDS's throttling answer, verbatim from hashicorp/terraform-provider-azurerm#20901 (see <see cref="ImdsRules.WriteThrottledAsync"/>).</summary>
+    private const string ThrottledBody = """{"error":"invalid_request","error_description":"Temporarily throttled, too many requests"}""";
+
+    private static string ErrorCode(string body) => JsonDocument.Parse(body).RootElement.GetProperty("error").GetString()!;
+
     [TestCase("True")]
     [TestCase("TRUE")]
     [TestCase("1")]
@@ -35,6 +43,8 @@ public class ImdsTests
         Assert.That(body, Is.EqualTo(IdentityError("Required metadata header not specified")));
     }
 
+    // "Rejected by the service" is all instance-metadata-service.md says; no captured IMDS answer was found, so only the
+    // emulator's guess (400 invalid_request, unverified) is pinned here — not its wording.
     [Test]
     public async Task Request_with_X_Forwarded_For_is_rejected()
     {
@@ -45,17 +55,33 @@ public class ImdsTests
         var (status, body, _) = await SendAsync(emulator, request);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(body, Does.StartWith("""{"error":"invalid_request","""));
+        Assert.That(ErrorCode(body), Is.EqualTo("invalid_request"));
     }
 
+    // "Requests with duplicate query parameter names will be rejected" (instance-metadata-service.md); status and body unverified.
     [Test]
     public async Task Duplicate_query_parameters_are_rejected()
     {
         using var emulator = AzureEmulator.Create();
-        var (status, _, _) = await SendAsync(emulator, TestHelpers.ImdsRequest(TestHelpers.ImdsTokenUrl + "&resource=https://vault.azure.net"));
+        var (status, body, _) = await SendAsync(emulator, TestHelpers.ImdsRequest(TestHelpers.ImdsTokenUrl + "&resource=https://vault.azure.net"));
         Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(ErrorCode(body), Is.EqualTo("invalid_request"));
     }
 
+    // imds.json: client_id, object_id and msi_res_id are "Mutually exclusive"; IMDS's answer is unverified (no captured response found).
+    [TestCase("&client_id=c1c1c1c1-0000-4000-8000-000000000001&object_id=0b0b0b0b-0000-4000-8000-000000000001")]
+    [TestCase("&client_id=c1c1c1c1-0000-4000-8000-000000000001&msi_res_id=/subscriptions/x")]
+    [TestCase("&object_id=0b0b0b0b-0000-4000-8000-000000000001&mi_res_id=/subscriptions/x")]
+    public async Task Several_identity_selectors_are_rejected(string selectors)
+    {
+        using var emulator = AzureEmulator.Create(b => b.AddUserAssignedIdentity("uami1", clientId: "c1c1c1c1-0000-4000-8000-000000000001", principalId: "0b0b0b0b-0000-4000-8000-000000000001"));
+        var (status, body, _) = await SendAsync(emulator, TestHelpers.ImdsRequest(TestHelpers.ImdsTokenUrl + selectors));
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(ErrorCode(body), Is.EqualTo("invalid_request"));
+    }
+
+    // 405 is documented (instance-metadata-service.md "Errors and debugging"); the body and the Allow header are unverified.
     [Test]
     public async Task Other_methods_get_405_with_Allow_GET()
     {
@@ -69,7 +95,10 @@ public class ImdsTests
         Assert.That(response.Content.Headers.Allow, Is.EquivalentTo(new[] { "GET" }));
     }
 
+    // Body verbatim from instance-metadata-service.md "Versioning" (the three newest of its "Supported API versions"); that the
+    // identity endpoint answers like /metadata/instance, and 2017-12-01 (older than the identity category) too, is inferred.
     [TestCase("")]
+    [TestCase("api-version=&")]
     [TestCase("api-version=2017-12-01&")]
     [TestCase("api-version=2099-01-01&")]
     public async Task Missing_or_unsupported_api_version_gets_400_with_the_newest_versions(string apiVersion)
@@ -82,6 +111,7 @@ public class ImdsTests
             """{"error":"Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds","newest-versions":["2025-04-07","2024-07-17","2024-03-15"]}"""));
     }
 
+    // Verbatim IMDS answer quoted in Azure/aad-pod-identity PR #450 ("Response status: 400 Bad Request").
     [Test]
     public async Task Missing_resource_gets_400_with_IMDS_message()
     {
@@ -268,25 +298,71 @@ public class ImdsTests
         Assert.That(versions, Is.Ordered);
     }
 
+    // 429 body: real IMDS, hashicorp/terraform-provider-azurerm#20901.
     [Test]
-    public async Task Rate_limits_when_enabled_answer_429_beyond_20_requests_per_second()
+    public async Task Rate_limits_when_enabled_answer_429_beyond_20_requests_per_second_with_IMDS_body_from_terraform_azurerm_20901()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         using var emulator = AzureEmulator.Create(b => b.UseTimeProvider(clock).EnableImdsRateLimits());
         using var client = emulator.CreateClient();
 
         var statuses = new List<HttpStatusCode>();
+        string throttledBody = "";
         for (int i = 0; i < 21; i++)
         {
             using var r = await client.SendAsync(TestHelpers.ImdsRequest());
             statuses.Add(r.StatusCode);
+            if (i == 20) throttledBody = await r.Content.ReadAsStringAsync();
         }
         clock.Advance(TimeSpan.FromSeconds(1));
         using var later = await client.SendAsync(TestHelpers.ImdsRequest());
 
         Assert.That(statuses.Take(20), Is.All.EqualTo(HttpStatusCode.OK));
         Assert.That(statuses[20], Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(throttledBody, Is.EqualTo(ThrottledBody));
         Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    // "5 concurrent requests (on a per VM basis)" (instance-metadata-service.md "Rate limiting"). Requests cannot be held inside
+    // the handler from outside, so the test takes the in-flight slots itself through the token endpoint's limiter.
+    [Test]
+    public async Task Rate_limits_when_enabled_answer_429_to_a_sixth_concurrent_token_request()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var emulator = AzureEmulator.Create(b => b.UseTimeProvider(clock).EnableImdsRateLimits());
+        using var client = emulator.CreateClient();
+        var limiter = ImdsRateLimiter.For(emulator.Server.Services.GetRequiredService<EmulatorRuntime>());
+
+        var inFlight = new List<IDisposable>();
+        for (int i = 0; i < ImdsRateLimiter.MaxConcurrent - 1; i++) inFlight.Add(limiter.TryAcquire()!);
+        using var fifth = await client.SendAsync(TestHelpers.ImdsRequest());
+        inFlight.Add(limiter.TryAcquire()!);
+        using var sixth = await client.SendAsync(TestHelpers.ImdsRequest());
+        string sixthBody = await sixth.Content.ReadAsStringAsync();
+        inFlight[0].Dispose();
+        using var afterOneCompleted = await client.SendAsync(TestHelpers.ImdsRequest());
+        foreach (var lease in inFlight) lease.Dispose();
+
+        Assert.That(inFlight, Has.All.Not.Null);
+        Assert.That(fifth.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(sixth.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(sixthBody, Is.EqualTo(ThrottledBody));
+        Assert.That(sixth.Headers.GetValues("Server").Single(), Does.StartWith("IMDS/"));
+        Assert.That(afterOneCompleted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Concurrency_limit_is_off_by_default()
+    {
+        using var emulator = AzureEmulator.Create();
+        using var client = emulator.CreateClient();
+        var limiter = ImdsRateLimiter.For(emulator.Server.Services.GetRequiredService<EmulatorRuntime>());
+        var inFlight = Enumerable.Range(0, ImdsRateLimiter.MaxConcurrent).Select(_ => limiter.TryAcquire()!).ToList();
+
+        using var response = await client.SendAsync(TestHelpers.ImdsRequest());
+        inFlight.ForEach(l => l.Dispose());
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]

@@ -18,7 +18,7 @@ internal static class ImdsEndpoints
     public static IEndpointRouteBuilder MapImds(this IEndpointRouteBuilder endpoints)
     {
         var runtime = endpoints.ServiceProvider.GetRequiredService<EmulatorRuntime>();
-        var limiter = new ImdsRateLimiter(runtime);
+        var limiter = ImdsRateLimiter.For(runtime);
         var group = endpoints.MapGroup("/metadata");
 
         // Map (not MapGet): IMDS itself answers other methods with 405, after its header checks.
@@ -28,6 +28,7 @@ internal static class ImdsEndpoints
         group.Map("/versions", VersionsAsync);
         // Any other /metadata path (attested, loadbalancer, scheduledevents… are not emulated): IMDS's checks, then 404.
         // More specific routes (e.g. ARM's /metadata/endpoints) take precedence over this catch-all.
+        // 404 is documented ("The requested element doesn't exist", instance-metadata-service.md); the body is not (unverified).
         group.Map("/{**rest}", context =>
             ImdsRules.RejectNonIdentityRequest(context, requireApiVersion: false) ?? ImdsRules.WriteSimpleErrorAsync(context, 404, "Not found"));
         return endpoints;
@@ -54,6 +55,8 @@ internal static class ImdsEndpoints
         var vm = runtime.State.ImdsVirtualMachine;
         var identities = vm is null ? [] : runtime.State.IdentitiesOf(vm);
         var identity = identities.Count > 0 ? identities[0] : null;
+        // The token endpoint's "Identity not found" (Azure/aad-pod-identity#778), reused: what /identity/info answers on a VM
+        // without identity is not documented (unverified).
         if (identity is null) return ImdsRules.WriteIdentityErrorAsync(context, 400, "invalid_request", "Identity not found");
         return ImdsRules.WriteAsync(context, 200, w =>
         {
@@ -105,6 +108,16 @@ internal static class ImdsRules
             w.WriteEndObject();
         });
 
+    /// <summary>
+    /// The managed-identity throttling answer: 429 <c>{"error":"invalid_request","error_description":"Temporarily throttled, too many requests"}</c>,
+    /// verbatim from a real IMDS token response quoted in hashicorp/terraform-provider-azurerm#20901 ("failed to request token from metadata
+    /// endpoint: received HTTP status 429 with body: …"; reproduced on a VM with managed identity in hashicorp/go-azure-sdk#371); the same
+    /// "429 \"Temporarily throttled, too many requests\"" is quoted in singlestore-labs/singlestore-auth-iam's Azure test helper.
+    /// No Retry-After: none of these sources shows response headers (a throttled client backs off per how-to-use-vm-token.md "Retry guidance").
+    /// </summary>
+    public static Task WriteThrottledAsync(HttpContext context) =>
+        WriteIdentityErrorAsync(context, 429, "invalid_request", "Temporarily throttled, too many requests");
+
     /// <summary>The other endpoints' error shape: <c>{"error":"…"}</c>.</summary>
     public static Task WriteSimpleErrorAsync(HttpContext context, int status, string error) =>
         WriteAsync(context, status, w =>
@@ -115,8 +128,15 @@ internal static class ImdsRules
         });
 
     /// <summary>
-    /// The api-version error (instance-metadata-service.md, "Versioning"):
-    /// <c>{"error":"Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds","newest-versions":[…]}</c>.
+    /// The api-version error, verbatim from instance-metadata-service.md "Versioning" (MicrosoftDocs/azure-compute-docs:
+    /// articles/virtual-machines/instance-metadata-service.md): "When you don't specify a version, you get an error with a list of the
+    /// newest supported versions" — 400 (the FAQ's and the status table's "Bad request") with
+    /// <c>{"error":"Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds","newest-versions":["2025-04-07","2024-07-17","2024-03-15"]}</c>,
+    /// i.e. the three newest versions of the "Supported API versions" list. The wording says it covers an invalid version too.
+    /// The documented sample is a <c>/metadata/instance</c> request; the same page makes the version mandatory for every endpoint
+    /// but <c>/versions</c>, so the identity endpoint answers the same way — inferred: no captured identity-endpoint response was found
+    /// (searched the docs, GitHub issues and SDK test fixtures for "newest-versions" and "api-version is invalid").
+    /// MSAL's region discovery relies on this body (its <c>LocalImdsErrorResponse</c> reads <c>newest-versions</c>).
     /// </summary>
     public static Task WriteApiVersionErrorAsync(HttpContext context) =>
         WriteAsync(context, 400, w =>
@@ -142,20 +162,31 @@ internal static class ImdsRules
     public static Task? RejectIdentityRequest(HttpContext context)
     {
         var request = context.Request;
-        // "Must not contain an X-Forwarded-For header" (instance-metadata-service.md). The exact body is not documented (unverified).
+        // "Must not contain an X-Forwarded-For header … Any request that doesn't meet both of these requirements are rejected by the
+        // service" (instance-metadata-service.md, "Security and authentication"); microsoft/AntiSSRF's docs say IMDS "will drop" such
+        // requests. Status and body are a guess (unverified): searched Microsoft Learn, the IMDS swagger and its examples, GitHub issues
+        // (azure-sdk-for-*, MSAL, aad-pod-identity, hashicorp/*) and SDK test fixtures for a captured answer — none found.
         if (request.Headers.ContainsKey("X-Forwarded-For"))
             return WriteIdentityErrorAsync(context, 400, "invalid_request", "Request contains X-Forwarded-For header");
         // Observed body (facts §1.3; Azure SDK tests use it verbatim as IMDS's probe answer).
         if (!HasMetadataHeader(request))
             return WriteIdentityErrorAsync(context, 400, "invalid_request", "Required metadata header not specified");
+        // 405 is documented ("The HTTP method (verb) isn't supported on the endpoint", instance-metadata-service.md "Errors and
+        // debugging"). The body and the Allow header (RFC 9110 requires one on a 405) are a guess (unverified): no captured IMDS 405
+        // was found in the docs, the swagger (whose error enum lists method_not_allowed), GitHub issues or SDK fixtures.
         if (!HttpMethods.IsGet(request.Method))
         {
             context.Response.Headers.Allow = "GET";
             return WriteIdentityErrorAsync(context, 405, "method_not_allowed", "The requested method is not allowed");
         }
-        // "Requests with duplicate query parameter names will be rejected" (instance-metadata-service.md; body unverified).
+        // "Requests with duplicate query parameter names will be rejected" (instance-metadata-service.md, "Query parameters").
+        // 400 invalid_request fits how-to-use-vm-token.md's table ("invalid_request: The request … includes a parameter more than
+        // once"), but the status and the description are a guess (unverified): no captured answer found in the same searches.
         if (HasDuplicateQueryParameters(request))
             return WriteIdentityErrorAsync(context, 400, "invalid_request", "Duplicate query parameters are not allowed");
+        // Missing, unknown or too old (the identity category exists since 2018-02-01, instance-metadata-service.md "Endpoint
+        // categories"; how-to-use-vm-token.md: "Use API version 2018-02-01 or greater"): the documented api-version error.
+        // That a valid but pre-2018-02-01 version gets this same body is inferred (unverified).
         if (!IsSupportedApiVersion(request.Query["api-version"].ToString() is { Length: > 0 } v ? v : null, FirstIdentityApiVersion))
             return WriteApiVersionErrorAsync(context);
         return null;
@@ -165,6 +196,8 @@ internal static class ImdsRules
     public static Task? RejectNonIdentityRequest(HttpContext context, bool requireApiVersion)
     {
         var request = context.Request;
+        // Same rules as the identity endpoint; these three bodies are guesses in the style of the observed one below (unverified,
+        // same searches, nothing found).
         if (request.Headers.ContainsKey("X-Forwarded-For"))
             return WriteSimpleErrorAsync(context, 400, "Bad request: . Request contains X-Forwarded-For header");
         // Body seen in MicrosoftDocs/azure-docs#91624.

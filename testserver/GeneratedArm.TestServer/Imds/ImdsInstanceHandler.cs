@@ -37,7 +37,7 @@ internal static class ImdsInstanceHandler
             };
             if (node is null)
             {
-                // "404 Not Found: The requested element doesn't exist" (instance-metadata-service.md).
+                // "404 Not Found: The requested element doesn't exist" (instance-metadata-service.md). The body is a guess (unverified).
                 await ImdsRules.WriteSimpleErrorAsync(context, 404, "Not found").ConfigureAwait(false);
                 return;
             }
@@ -47,7 +47,8 @@ internal static class ImdsInstanceHandler
         bool leaf = node is JsonValue;
         if (leaf && format != "text")
         {
-            // "When filtering to a leaf node, format=json doesn't work … format=text needs to be explicitly specified".
+            // "When filtering to a leaf node, format=json doesn't work … format=text needs to be explicitly specified"
+            // (instance-metadata-service.md); 400 per its status table and MicrosoftDocs/azure-docs#15283. The body is a guess (unverified).
             await ImdsRules.WriteSimpleErrorAsync(context, 400, "Bad request. Query parameter format=text is required when querying a leaf node").ConfigureAwait(false);
             return;
         }

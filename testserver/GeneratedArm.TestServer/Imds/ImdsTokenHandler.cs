@@ -13,7 +13,7 @@ internal static class ImdsTokenHandler
         if (lease is null)
         {
             // "Requests exceeding this threshold will be rejected with 429 responses" (instance-metadata-service.md, "Rate limiting").
-            await ImdsRules.WriteIdentityErrorAsync(context, 429, "too_many_requests", "Too many requests").ConfigureAwait(false);
+            await ImdsRules.WriteThrottledAsync(context).ConfigureAwait(false);
             return;
         }
         if (ImdsRules.RejectIdentityRequest(context) is { } rejected)
@@ -26,7 +26,8 @@ internal static class ImdsTokenHandler
         string resource = query["resource"].ToString();
         if (resource.Length == 0)
         {
-            // Verbatim from Azure SDK tests' captured IMDS response (facts §1.3).
+            // Verbatim, status 400: IMDS's answer "while talking directly" to it, quoted in Azure/aad-pod-identity PR #450
+            // ("Response status: 400 Bad Request"), and Azure SDK tests' captured IMDS probe response (facts §1.3).
             await ImdsRules.WriteIdentityErrorAsync(context, 400, "invalid_request", "Required query variable 'resource' is missing").ConfigureAwait(false);
             return;
         }
@@ -72,7 +73,10 @@ internal static class ImdsTokenHandler
         int selectors = (clientId.Length > 0 ? 1 : 0) + (objectId.Length > 0 ? 1 : 0) + (resourceId.Length > 0 ? 1 : 0);
         if (selectors > 1)
         {
-            // imds.json: the three selectors are "Mutually exclusive"; IMDS's exact wording is not documented (unverified).
+            // imds.json (2023-07-01 Identity_GetToken): each selector is "Mutually exclusive with" the other two. What IMDS answers is
+            // a guess (unverified): searched Microsoft Learn, the swagger and its examples, GitHub issues and SDK test fixtures — no
+            // captured response. (oleewere/fluent-plugin-azurestorage-gen2#11 reports client_id + msi_res_id returning a token, but its
+            // "no azure identity found for request clientID" errors come from aad-pod-identity's NMI, not from IMDS, so it proves nothing.)
             return (null, "Only one of client_id, object_id or msi_res_id may be specified in the token request");
         }
 
@@ -106,6 +110,11 @@ internal sealed class ImdsRateLimiter(EmulatorRuntime runtime)
 {
     public const int RequestsPerSecond = 20;
     public const int MaxConcurrent = 5;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<EmulatorRuntime, ImdsRateLimiter> s_limiters = new();
+
+    /// <summary>The limiter of <paramref name="runtime"/>'s token endpoint (one per emulator; tests hold its leases to fill the concurrency slots).</summary>
+    public static ImdsRateLimiter For(EmulatorRuntime runtime) => s_limiters.GetValue(runtime, r => new ImdsRateLimiter(r));
 
     private readonly Lock _gate = new();
     private readonly Queue<DateTimeOffset> _recent = new();
