@@ -327,5 +327,6 @@ public class ArmGatewayTests
         Assert.That((await JsonAsync(list))[0].GetProperty("resourceManager").GetString(), Is.EqualTo("https://management.azure.com/"));
         Assert.That((await JsonAsync(legacy)).GetProperty("authentication").GetProperty("loginEndpoint").GetString(), Is.EqualTo("https://management.azure.com/"));
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(modern.Headers.Contains("x-ms-request-id"), Is.True);
     }
 }

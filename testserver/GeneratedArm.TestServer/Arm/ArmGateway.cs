@@ -44,7 +44,7 @@ internal static class ArmGateway
     /// randomly generate a unique GUID" — common-api-details.md; a generated one equals the request id), <c>x-ms-client-request-id</c>
     /// echoed when <c>x-ms-return-client-request-id: true</c>, <c>x-ms-routing-request-id</c>, and ARM's no-cache headers.
     /// </summary>
-    private static void SetCommonHeaders(HttpContext context)
+    internal static void SetCommonHeaders(HttpContext context)
     {
         var request = context.Request;
         var headers = context.Response.Headers;

@@ -14,6 +14,7 @@ internal static class CloudMetadata
 {
     public static Task HandleAsync(HttpContext context)
     {
+        ArmGateway.SetCommonHeaders(context);
         string apiVersion = context.Request.Query["api-version"].ToString();
         if (string.IsNullOrEmpty(apiVersion))
             return ArmErrors.WriteAsync(context, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");

@@ -137,6 +137,7 @@ public sealed partial class EmulatorState
             if (!_virtualMachines.Exists(v => Ci.Equals(v.Name, name))) throw new InvalidOperationException($"No virtual machine named '{name}'.");
             _imdsVirtualMachineName = name;
         }
+        OnChanged();
     }
 
     public IReadOnlyList<ManagedIdentityInfo> UserAssignedIdentities { get { lock (_gate) { return [.. _userAssignedIdentities]; } } }
