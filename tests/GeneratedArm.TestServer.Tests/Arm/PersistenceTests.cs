@@ -54,6 +54,30 @@ public class PersistenceTests
     }
 
     [Test]
+    public async Task A_deletion_acknowledged_before_a_restart_completes_after_it()
+    {
+        string location;
+        using (var first = AzureEmulator.Create(b => b.UseDataDirectory(_dir).WithResourceGroupDeletion(polls: 10, duration: TimeSpan.FromHours(1))))
+        {
+            using var client = first.CreateClient();
+            string admin = first.CreateAdministratorToken();
+            using var rg = await SendAsync(client, HttpMethod.Put, Rg("Interrupted"), admin, """{"location":"eastus"}""");
+            using var accepted = await SendAsync(client, HttpMethod.Delete, Rg("Interrupted"), admin);
+            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            location = accepted.Headers.Location!.ToString();
+        }
+        using var second = AzureEmulator.Create(b => b.UseDataDirectory(_dir));
+        using var client2 = second.CreateClient();
+        string admin2 = second.CreateAdministratorToken();
+
+        using var poll = await SendAsync(client2, HttpMethod.Get, location, admin2);
+        using var read = await SendAsync(client2, HttpMethod.Get, Rg("Interrupted"), admin2);
+
+        Assert.That(poll.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
     public async Task Admin_reset_returns_to_the_configured_state_and_persists_that()
     {
         using (var first = AzureEmulator.Create(b => b.UseDataDirectory(_dir)))

@@ -27,6 +27,7 @@ internal sealed class ResourceGroupDeletions(ArmOptions options, TimeProvider cl
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.OrdinalIgnoreCase);
+    private volatile bool _recovered;
 
     private sealed class Pending(string subscriptionId, string name, DateTimeOffset acceptedAt)
     {
@@ -74,9 +75,23 @@ internal sealed class ResourceGroupDeletions(ArmOptions options, TimeProvider cl
         return true;
     }
 
-    /// <summary>Finishes deletions whose time is up (called at the start of every ARM request).</summary>
+    /// <summary>
+    /// Finishes deletions whose time is up (called at the start of every ARM request). The first call also finishes groups left
+    /// <c>Deleting</c> by a previous run (durable state): their deletion was acknowledged, so it completes.
+    /// </summary>
     public void Advance(EmulatorState state)
     {
+        if (!_recovered)
+        {
+            _recovered = true;
+            foreach (var group in state.Subscriptions.SelectMany(s => state.ListResourceGroups(s.SubscriptionId)).ToList())
+            {
+                bool pending;
+                lock (_gate) { pending = _pending.ContainsKey(Key(group.SubscriptionId, group.Name)); }
+                if (!pending && string.Equals(group.ProvisioningState, "Deleting", StringComparison.OrdinalIgnoreCase))
+                    Finish(state, group.SubscriptionId, group.Name);
+            }
+        }
         List<Pending> due;
         lock (_gate)
         {
@@ -96,5 +111,6 @@ internal sealed class ResourceGroupDeletions(ArmOptions options, TimeProvider cl
     public void Clear()
     {
         lock (_gate) { _pending.Clear(); }
+        _recovered = false;
     }
 }
