@@ -115,6 +115,35 @@ public class RbacTests
     }
 
     [Test]
+    public async Task An_assignment_at_resource_scope_grants_that_resource_only()
+    {
+        using var emulator = AzureEmulator.Create();
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+        string site = $"/subscriptions/{Sub}/resourceGroups/DevTest/providers/Microsoft.Web/sites/one";
+        string other = $"/subscriptions/{Sub}/resourceGroups/DevTest/providers/Microsoft.Web/sites/two";
+        foreach (var id in new[] { site, other })
+        {
+            using var r = await SendAsync(client, HttpMethod.Put, id + "?api-version=2023-01-01", admin, """{"location":"westus"}""");
+        }
+        using var grant = await SendAsync(client, HttpMethod.Put, $"{site}/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}?api-version=2022-04-01", admin,
+            $$$"""{"properties":{"roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/{{{BuiltInRoles.ContributorId}}}","principalId":"{{{PrincipalId}}}"}}""");
+        string token = emulator.CreateAccessToken(Principal(PrincipalId, ClientId));
+
+        using var writeOne = await SendAsync(client, HttpMethod.Patch, site + "?api-version=2023-01-01", token, """{"tags":{"a":"b"}}""");
+        using var writeTwo = await SendAsync(client, HttpMethod.Patch, other + "?api-version=2023-01-01", token, """{"tags":{"a":"b"}}""");
+        using var readGroup = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), token);
+        using var listAtSite = await SendAsync(client, HttpMethod.Get, $"{site}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=atScope()", admin);
+
+        Assert.That(grant.StatusCode, Is.EqualTo(HttpStatusCode.Created), await grant.Content.ReadAsStringAsync());
+        Assert.That(writeOne.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(writeTwo.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(readGroup.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a resource-scope assignment does not reach up to the group");
+        Assert.That((await JsonAsync(listAtSite)).GetProperty("value").EnumerateArray().Select(a => a.GetProperty("properties").GetProperty("scope").GetString()),
+            Does.Contain(site).And.Contain(SubscriptionScope).And.Contain(TutorialDefaults.ResourceGroupId));
+    }
+
+    [Test]
     public async Task Contributor_cannot_assign_roles_but_Owner_can()
     {
         using var emulator = AzureEmulator.Create(b => b.AddRoleAssignment(PrincipalId, BuiltInRoles.ContributorId, SubscriptionScope));
