@@ -50,14 +50,15 @@ public class ResourceGroupTests
     }
 
     [Test]
-    public async Task Put_in_another_location_than_the_existing_group_gets_400_InvalidResourceGroupLocation()
+    public async Task Put_in_another_location_than_the_existing_group_gets_409_InvalidResourceGroupLocation()
     {
         using var emulator = AzureEmulator.Create();
         using var client = emulator.CreateClient();
 
         using var response = await SendAsync(client, HttpMethod.Put, Rg("DevTest"), emulator.CreateAdministratorToken(), """{"location":"eastus"}""");
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        // Azure/azure-cli#22242, trailofbits/algo#1814 (409).
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(await ErrorAsync(response), Is.EqualTo(("InvalidResourceGroupLocation",
             "Invalid resource group location 'eastus'. The Resource group already exists in location 'westus'.")));
     }

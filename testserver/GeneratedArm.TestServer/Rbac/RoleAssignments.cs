@@ -34,6 +34,7 @@ internal static partial class RoleAssignments
         if (!await ScopeExistsAsync(request).ConfigureAwait(false)) return;
         if (!Guid.TryParse(t.Name, out _))
         {
+            // Azure/azure-sdk-for-python#4621.
             await request.WriteErrorAsync(400, "InvalidRoleAssignmentId",
                 $"The role assignment ID '{t.Name}' is not valid. The role assignment ID must be a GUID.").ConfigureAwait(false);
             return;
@@ -56,7 +57,8 @@ internal static partial class RoleAssignments
         }
         if (string.IsNullOrEmpty(principalId) || !Guid.TryParse(principalId, out _))
         {
-            await request.WriteErrorAsync(400, "InvalidPrincipalId", "A valid principal ID must be provided for role assignment.").ConfigureAwait(false);
+            // Azure/azure-powershell#16627: "The Principal ID 'User' is not valid. Principal ID must be a GUID."
+            await request.WriteErrorAsync(400, "InvalidPrincipalId", $"The Principal ID '{principalId}' is not valid. Principal ID must be a GUID.").ConfigureAwait(false);
             return;
         }
         var role = request.State.FindRoleDefinition(roleDefinitionId);
@@ -85,6 +87,7 @@ internal static partial class RoleAssignments
                 && string.Equals(a.PrincipalId, principalId, StringComparison.OrdinalIgnoreCase)
                 && string.Equals(a.RoleDefinitionId, role.Id, StringComparison.OrdinalIgnoreCase)))
         {
+            // 409, message as in pulumi/pulumi-azure#121 and ansible-collections/azure#145.
             await request.WriteErrorAsync(409, "RoleAssignmentExists", "The role assignment already exists.").ConfigureAwait(false);
             return;
         }

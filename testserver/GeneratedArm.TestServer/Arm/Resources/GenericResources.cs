@@ -34,6 +34,7 @@ internal static partial class GenericResources
         if (!await ValidateNameAsync(request, t.Name!).ConfigureAwait(false)) return;
         if (!string.Equals(t.ParentId, group.Id, StringComparison.OrdinalIgnoreCase) && Find(request.State, t.ParentId!) is null)
         {
+            // Azure/azure-powershell#19200.
             await request.WriteErrorAsync(404, "ParentResourceNotFound",
                 $"Can not perform requested operation on nested resource. Parent resource '{ShortPath(t.ParentId!)}' not found.").ConfigureAwait(false);
             return;

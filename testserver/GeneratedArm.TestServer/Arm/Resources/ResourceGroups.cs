@@ -78,7 +78,8 @@ internal static partial class ResourceGroups
             if (await RejectWhileDeletingAsync(request, existing).ConfigureAwait(false)) return;
             if (!string.Equals(existing.Location, location, StringComparison.OrdinalIgnoreCase))
             {
-                await request.WriteErrorAsync(400, "InvalidResourceGroupLocation",
+                // Azure/azure-cli#22242 (message); 409 Conflict as in trailofbits/algo#1814.
+                await request.WriteErrorAsync(409, "InvalidResourceGroupLocation",
                     $"Invalid resource group location '{location}'. The Resource group already exists in location '{existing.Location}'.").ConfigureAwait(false);
                 return;
             }
@@ -234,6 +235,7 @@ internal static partial class ResourceGroups
     private static async Task<bool> RejectWhileDeletingAsync(ArmRequest request, ResourceGroupInfo group)
     {
         if (!string.Equals(group.ProvisioningState, "Deleting", StringComparison.OrdinalIgnoreCase)) return false;
+        // 409, message as in Azure/azure-cli#21121 and #28679.
         await request.WriteErrorAsync(409, "ResourceGroupBeingDeleted",
             $"The resource group '{group.Name}' is in deprovisioning state and cannot perform this operation.").ConfigureAwait(false);
         return true;
@@ -241,7 +243,8 @@ internal static partial class ResourceGroups
 
     /// <summary>
     /// ARM's rule (resources.json: 1–90 characters matching <c>^[-\w\._\(\)]+$</c>, not ending in a period). ARM's message for bad
-    /// characters: "The provided resource group name '…' has these invalid characters: '…'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'."
+    /// characters (code <c>InvalidResourceGroup</c>, microsoft/microsoft-foundry-for-vscode#53): "The provided resource group name '…' has
+    /// these invalid characters: '…'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'."
     /// </summary>
     internal static async Task<bool> ValidateNameAsync(ArmRequest request, string name)
     {
