@@ -66,6 +66,18 @@ public sealed class ArmModelGenerator : IIncrementalGenerator
             .Select(static (document, _) => document.Diagnostics)
             .WithTrackingName(StepNames.Diagnostics);
 
+        // Diagnostics of the index that belong to no file (an internal failure); per-file ones travel with each file.
+        context.RegisterSourceOutput(index.Select(static (i, _) => i.Diagnostics), static (spc, list) =>
+        {
+            foreach (DiagnosticInfo diagnostic in list)
+            {
+                if (diagnostic.Location is null)
+                {
+                    spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            }
+        });
+
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
         {
             foreach (DiagnosticInfo diagnostic in list)

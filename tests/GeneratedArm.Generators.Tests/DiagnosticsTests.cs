@@ -260,4 +260,30 @@ public sealed class DiagnosticsTests
         Assert.That(run.GeneratorDiagnostics, Is.Empty);
         Assert.That(run.Sources, Is.Empty);
     }
+
+    [Test]
+    public void Locations_use_the_path_as_given_while_refs_resolve_on_the_normalized_path()
+    {
+        const string spec = """{ "swagger": "2.0", "definitions": { "A": { "type": "object", "properties": { "b": { "$ref": "../common/types.json#/definitions/Missing" } } } } }""";
+        const string common = """{ "swagger": "2.0", "definitions": { "Present": { "type": "object" } } }""";
+        GeneratorRun run = Run(new SchemaFile(@"/s/api/./v1/../spec.json", spec, "T"), new SchemaFile("/s/common/types.json", common, "T"));
+
+        Diagnostic diagnostic = Single(run, "GARM002");
+        Assert.That(diagnostic.Location.GetLineSpan().Path, Is.EqualTo("/s/api/./v1/../spec.json"));
+        Assert.That(diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), Does.Contain("has no schema at '#/definitions/Missing'"));
+    }
+
+    [Test]
+    public void The_same_enum_declared_in_two_files_of_one_namespace_is_one_type()
+    {
+        const string a = """{ "swagger": "2.0", "definitions": { "A": { "type": "object", "properties": { "by": { "type": "string", "enum": ["User", "App"], "x-ms-enum": { "name": "createdByType", "modelAsString": true } } } } } }""";
+        const string b = """{ "swagger": "2.0", "definitions": { "B": { "type": "object", "properties": { "by": { "type": "string", "enum": ["User", "App"], "x-ms-enum": { "name": "createdByType", "modelAsString": true } }, "other": { "type": "string", "enum": ["X"], "x-ms-enum": { "name": "createdByType2" } } } } } }""";
+        const string c = """{ "swagger": "2.0", "definitions": { "C": { "type": "object", "properties": { "by": { "type": "string", "enum": ["Someone"], "x-ms-enum": { "name": "createdByType", "modelAsString": true } } } } } }""";
+        GeneratorRun run = Run(new SchemaFile("/s/a.json", a, "T"), new SchemaFile("/s/b.json", b, "T"), new SchemaFile("/s/c.json", c, "T"));
+
+        Assert.That(run.Sources.Keys.Where(k => k.Contains("CreatedByType", StringComparison.Ordinal)), Is.EquivalentTo(new[] { "T.CreatedByType.g.cs", "T.CreatedByType2.g.cs", "T.CreatedByType3.g.cs" }));
+        Assert.That(run.Sources["T.B.g.cs"], Does.Contain("public global::T.CreatedByType? By"));
+        Assert.That(run.Sources["T.C.g.cs"], Does.Contain("public global::T.CreatedByType3? By"), "different values are a different type");
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+    }
 }

@@ -103,6 +103,21 @@ public sealed class IncrementalityTests
         Assert.That(reemitted, Does.Not.Contain("Widget"), string.Join("\n", types));
     }
 
+    [Test]
+    public void Editing_an_additional_file_that_is_not_opted_in_reruns_nothing_downstream()
+    {
+        SchemaFile[] files = Files.Append(new SchemaFile("/other/notes.json", "{}", OptIn: false)).ToArray();
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(true, "namespace Consumer { internal static class A { } }");
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(files, out AdditionalText[] texts).RunGenerators(compilation);
+
+        driver = driver.ReplaceAdditionalText(texts[3], new InMemoryAdditionalText("/other/notes.json", "{\"changed\": true}"));
+        GeneratorRunResult result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
+
+        Assert.That(Reasons(result, StepNames.ParsedDocuments), Is.All.EqualTo(IncrementalStepRunReason.Cached));
+        Assert.That(Reasons(result, StepNames.Index), Is.All.EqualTo(IncrementalStepRunReason.Cached));
+        Assert.That(Reasons(result, StepNames.Types), Is.All.EqualTo(IncrementalStepRunReason.Cached).Or.All.EqualTo(IncrementalStepRunReason.Unchanged));
+    }
+
     private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string step)
         => result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason);
 

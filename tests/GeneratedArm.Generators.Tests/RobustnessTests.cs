@@ -58,7 +58,7 @@ public sealed class RobustnessTests
     {
         var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("GARM_FUZZ_SEED"), out int seed) ? seed : 7);
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
-        int iterations = Iterations(30);
+        int iterations = Iterations(20);
         for (int i = 0; i < iterations; i++)
         {
             var root = System.Text.Json.Nodes.JsonNode.Parse(SerializationBehaviourTests.PetsSpec)!;

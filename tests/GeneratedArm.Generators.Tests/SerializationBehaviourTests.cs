@@ -161,7 +161,36 @@ public sealed class SerializationBehaviourTests
         Assert.That(T("Color").IsEnum, Is.True);
         Assert.That(Get(pet, "Color")!.ToString(), Is.EqualTo("Green"));
         Assert.That(Write("Pet", pet), Does.Contain("\"color\":\"green\""));
-        Assert.Throws<JsonException>(() => Read("Pet", """{"kind":"x","color":"purple"}"""));
+
+        // A value the enum does not list cannot be a C# enum value; it is kept, not thrown away.
+        object purple = Read("Pet", """{"kind":"x","color":"purple"}""");
+        Assert.That(Get(purple, "Color"), Is.Null);
+        Assert.That(Write("Pet", purple), Is.EqualTo("""{"kind":"x","color":"purple"}"""));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("\"purple\"", T("Color")));
+    }
+
+    [Test]
+    public void Values_that_do_not_match_the_schema_are_kept_as_undeclared_properties()
+    {
+        // Services return strings for numbers, odd dates, objects where strings were promised...
+        const string json = """{"int32":"5","int64":1.5,"dateTime":"yesterday","uuid":"not-a-guid","byte":"@@","duration":"soon","unixtime":1e300,"double":"NaN"}""";
+        object formats = Read("Formats", json);
+
+        Assert.That(Get(formats, "Int32"), Is.Null);
+        Assert.That(Get(formats, "DateTime"), Is.Null);
+        Assert.That(((System.Collections.ICollection)Get(formats, "AdditionalProperties")!).Count, Is.EqualTo(8));
+        AssertSameJson(json, Write("Formats", formats));
+
+        object pet = Read("Pet", """{"kind":"x","tags":["not","a","map"],"name":{"first":"T"}}""");
+        AssertSameJson("""{"kind":"x","tags":["not","a","map"],"name":{"first":"T"}}""", Write("Pet", pet));
+
+        // A misfit deep inside a collection or nested object keeps the whole property as read.
+        const string household = """{"pets":[{"kind":"cat"},5],"groups":{"a":["x",{"y":1}]},"byName":{"tom":{"kind":"cat","meows":true}}}""";
+        object value = Read("Household", household);
+        Assert.That(Get(value, "Pets"), Is.Null);
+        Assert.That(Get(value, "Groups"), Is.Null);
+        Assert.That(Get(value, "ByName"), Is.Not.Null);
+        AssertSameJson(household, Write("Household", value));
     }
 
     [Test]

@@ -153,7 +153,8 @@ public class ArmPipelineTests
         using var cts = new CancellationTokenSource();
 
         var task = client.GetAsync<TestResourceGroup>(RgPath, "2016-06-01", cts.Token);
-        await Clock.SettleAsync(Task.Delay(50));
+        await Clock.UntilAsync(() => arm.Count == 1);
+        await Clock.SettleAsync(Task.Delay(20));
         await cts.CancelAsync();
 
         Assert.That(async () => await task.WaitAsync(TimeSpan.FromSeconds(5)), Throws.InstanceOf<OperationCanceledException>());

@@ -232,6 +232,26 @@ public class ImdsRetryTests
     }
 
     [Test]
+    public async Task IMDS_that_never_answers_fails_at_the_overall_deadline_as_not_reachable()
+    {
+        var time = Clock.Create();
+        var handler = new StubHandler(async (_, _) =>
+        {
+            await Task.Delay(Timeout.Infinite);
+            return new HttpResponseMessage();
+        });
+        using var credential = Create(handler, time, o => o.Retry.OverallTimeout = TimeSpan.FromSeconds(2));
+
+        var task = credential.GetTokenAsync(Imds.ArmResource).AsTask();
+        var used = await Clock.DriveAsync(task, time, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(1));
+
+        var ex = Assert.ThrowsAsync<ManagedIdentityException>(() => task);
+        Assert.That(ex!.Hint, Does.StartWith("IMDS not reachable").And.Contain("deadline of 2 s"));
+        Assert.That(ex.Status, Is.Null);
+        Assert.That(used, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(3)));
+    }
+
+    [Test]
     public async Task Cancellation_during_a_retry_delay_stops_at_once()
     {
         var time = Clock.Create();
@@ -240,7 +260,8 @@ public class ImdsRetryTests
         using var cts = new CancellationTokenSource();
 
         var task = credential.GetTokenAsync(Imds.ArmResource, cts.Token).AsTask();
-        await Clock.SettleAsync(Task.Delay(50));
+        await Clock.UntilAsync(() => handler.Count == 1);
+        await Clock.SettleAsync(Task.Delay(20));
         Assert.That(handler.Count, Is.EqualTo(1), "first attempt done; now waiting ~1 s (fake) to retry");
 
         var before = time.GetUtcNow();

@@ -90,6 +90,20 @@ public class ManagedIdentityCredentialTests
         Assert.That(handler.Count, Is.EqualTo(2));
     }
 
+    [TestCase("http://127.0.0.1:8079")]
+    [TestCase("http://127.0.0.1:8079/")]
+    [TestCase("http://127.0.0.1:8079/metadata/identity/oauth2/token")]
+    public async Task Endpoint_may_be_a_base_address_or_the_full_token_URL(string endpoint)
+    {
+        var time = Clock.Create();
+        var handler = new StubHandler((_, _) => Imds.Token("tok", time.GetUtcNow(), TimeSpan.FromHours(24)));
+        using var credential = Create(handler, time: time, endpoint: new Uri(endpoint));
+
+        await credential.GetTokenAsync(Imds.ArmResource);
+
+        Assert.That(handler.Last.Uri.GetLeftPart(UriPartial.Path), Is.EqualTo("http://127.0.0.1:8079/metadata/identity/oauth2/token"));
+    }
+
     [Test]
     [NonParallelizable]
     public async Task Endpoint_comes_from_AZURE_POD_IDENTITY_AUTHORITY_HOST_when_not_set()

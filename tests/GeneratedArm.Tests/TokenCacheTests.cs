@@ -211,6 +211,48 @@ public class TokenCacheTests
         Assert.That(handler.Count, Is.EqualTo(2));
     }
 
+    [Test]
+    public async Task Concurrent_callers_across_two_days_of_fake_time_refresh_once_per_half_life()
+    {
+        var time = Clock.Create();
+        var handler = new StubHandler((_, n) => Imds.Token($"token-{n}", time.GetUtcNow(), TimeSpan.FromHours(24)));
+        using var credential = Create(handler, time);
+        using var stop = new CancellationTokenSource();
+        var failures = 0;
+
+        var callers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var token = await credential.GetTokenAsync(Imds.ArmResource);
+                    if (token.ExpiresOn <= time.GetUtcNow())
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })).ToArray();
+
+        for (var hour = 0; hour < 48; hour++)
+        {
+            time.Advance(TimeSpan.FromHours(1));
+            await Task.Delay(10);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(callers);
+
+        Assert.That(failures, Is.Zero, "no caller ever got an expired token or an exception");
+        // Refresh at half life of the remaining lifetime: 0 h, then about every 12 h → 5 requests in 48 h (±1 for timing).
+        Assert.That(handler.Count, Is.InRange(4, 6));
+    }
+
     private static string Peek(ManagedIdentityCredential credential) =>
         credential.GetTokenAsync(Imds.ArmResource).AsTask().GetAwaiter().GetResult().Token;
 

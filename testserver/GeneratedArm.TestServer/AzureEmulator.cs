@@ -13,7 +13,7 @@ namespace GeneratedArm.TestServer;
 /// and ARM (<c>https://management.azure.com</c>), served by ASP.NET Core's TestServer — no sockets, no ports.
 /// Starts in milliseconds; make one per test.
 /// </summary>
-public sealed class AzureEmulator : IAsyncDisposable, IDisposable
+public sealed partial class AzureEmulator : IAsyncDisposable, IDisposable
 {
     private readonly WebApplication _app;
     private readonly Microsoft.AspNetCore.TestHost.TestServer _server;

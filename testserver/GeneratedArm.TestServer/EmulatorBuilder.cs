@@ -9,7 +9,7 @@ namespace GeneratedArm.TestServer;
 /// Configures an <see cref="AzureEmulator"/>: its initial state (starting from the tutorial's, see <see cref="TutorialDefaults"/>),
 /// clock, token lifetime and signing key. Everything configured here is data; <see cref="AzureEmulator.Reset"/> returns to it.
 /// </summary>
-public sealed class EmulatorBuilder
+public sealed partial class EmulatorBuilder
 {
     private EmulatorStateSnapshot _state = TutorialDefaults.CreateSnapshot();
 
@@ -175,7 +175,7 @@ public sealed class EmulatorBuilder
 
     internal EmulatorOptions Build()
     {
-        Options.InitialState = _state;
+        Options.InitialState = Options.Arm.SeedAdministrator ? Arm.ArmAdministrator.Seed(_state) : _state;
         return Options;
     }
 

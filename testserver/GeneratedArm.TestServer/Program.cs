@@ -28,10 +28,16 @@ public static class Program
         var state = new Option<FileInfo>("--state") { Description = "JSON state file (identities, tenants, role assignments, faults…; see testserver/README.md)." };
         var signingKey = new Option<FileInfo>("--signing-key") { Description = "PEM RSA key to sign tokens with; generated and saved there if missing (keeps the JWKS stable across restarts)." };
         var rateLimits = new Option<bool>("--imds-rate-limits") { Description = "Enforce IMDS's limits (20 requests/s, 5 concurrent → 429)." };
+        // ARM side (testserver/ARM.md).
+        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Keep the state (resources, role assignments, identities) in this directory across restarts; every acknowledged write survives a crash." };
+        var armThrottling = new Option<bool>("--arm-throttling") { Description = "Enforce ARM's token buckets (per subscription and principal: 250 reads +25/s, 200 writes +10/s, 200 deletes +10/s → 429)." };
+        var anyApiVersion = new Option<bool>("--any-api-version") { Description = "Accept any well-formed api-version for every ARM resource type." };
+        var noRbac = new Option<bool>("--no-rbac") { Description = "Do not enforce ARM role assignments (every authenticated caller may do everything)." };
 
         var root = new RootCommand("GeneratedArm Azure emulator: fake IMDS, Entra token issuer and ARM on loopback.")
         {
             imdsUrl, armUrl, cert, key, certOut, state, signingKey, rateLimits,
+            dataDir, armThrottling, anyApiVersion, noRbac,
         };
         root.Validators.Add(result =>
         {
@@ -53,7 +59,11 @@ public static class Program
             try
             {
                 X509Certificate2? certificate = parse.GetValue(cert) is { } certFile ? Certificates.LoadPem(certFile.FullName, parse.GetValue(key)?.FullName) : null;
-                SigningKey? tokenKey = parse.GetValue(signingKey) is { } keyFile ? LoadOrCreateSigningKey(keyFile) : null;
+                // With --data-dir and no --signing-key, the key lives in the data directory too, so tokens issued before a restart still validate.
+                var dataDirectory = parse.GetValue(dataDir);
+                if (dataDirectory is not null) Directory.CreateDirectory(dataDirectory.FullName);
+                SigningKey? tokenKey = parse.GetValue(signingKey) is { } keyFile ? LoadOrCreateSigningKey(keyFile)
+                    : dataDirectory is not null ? LoadOrCreateSigningKey(new FileInfo(Path.Combine(dataDirectory.FullName, "signing-key.pem"))) : null;
                 var stateFile = parse.GetValue(state) is { } stateInfo ? StateFile.Load(stateInfo.FullName) : null;
                 var options = new StandaloneOptions { ImdsUrl = new Uri(parse.GetValue(imdsUrl)!), ArmUrl = new Uri(parse.GetValue(armUrl)!), Certificate = certificate };
                 emulator = await StandaloneEmulator.StartAsync(options, b =>
@@ -61,6 +71,10 @@ public static class Program
                     stateFile?.ApplyTo(b);
                     if (tokenKey is not null) b.UseSigningKey(tokenKey);
                     if (parse.GetValue(rateLimits)) b.EnableImdsRateLimits();
+                    if (dataDirectory is not null) b.UseDataDirectory(dataDirectory.FullName);
+                    if (parse.GetValue(armThrottling)) b.EnableArmThrottling();
+                    if (parse.GetValue(anyApiVersion)) b.AcceptAnyApiVersion();
+                    if (parse.GetValue(noRbac)) b.EnforceRbac(false);
                 }, cancellationToken).ConfigureAwait(false);
             }
             catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))

@@ -8,7 +8,7 @@ namespace GeneratedArm.Generators.Emitting;
 /// Turns one <see cref="TypeSpec"/> into C# source. It reads only the spec: no symbols, no options, no
 /// culture (every number is formatted invariantly), so output is byte-identical everywhere.
 /// </summary>
-internal static class ModelEmitter
+internal static partial class ModelEmitter
 {
     public const string ToolName = "GeneratedArm";
     public const string ToolVersion = "0.1.0";
@@ -113,6 +113,28 @@ internal static class ModelEmitter
 
         EmitReadJson(w, type, isRoot);
         EmitReadProperty(w, type, virtualness);
+        if (UsesDuration(type))
+        {
+            w.Open("private static bool TryParseDuration(string? text, out global::System.TimeSpan value)");
+            w.Line("value = default;");
+            w.Line("if (text is null)");
+            w.Open();
+            w.Line("return false;");
+            w.Close();
+            w.Line();
+            w.Line("try");
+            w.Open();
+            w.Line("value = global::System.Xml.XmlConvert.ToTimeSpan(text);");
+            w.Line("return true;");
+            w.Close();
+            w.Line("catch (global::System.FormatException)");
+            w.Open();
+            w.Line("return false;");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
         EmitWriteProperties(w, type, virtualness);
         EmitConverter(w, type, isRoot);
         w.Close();
@@ -340,11 +362,44 @@ internal static class ModelEmitter
                 w.Line($"{property.Name} = null;");
                 w.Line($"(_jsonNulls ??= new global::System.Collections.Generic.HashSet<string>(global::System.StringComparer.Ordinal)).Add({Literal(property.JsonName)});");
                 w.Close();
-                w.Line("else");
+                (string? guard, string? value) = Guard(property.Type, property.Name);
+                w.Line(guard is null ? "else" : $"else if ({guard})");
                 w.Open();
-                EmitRead(w, property.Type, property.Name, 0);
+                if (value is null && guard is not null)
+                {
+                    // Objects and collections: if anything inside does not fit, rewind and keep the whole value as read.
+                    w.Line("var saved = reader;");
+                    w.Line("try");
+                    w.Open();
+                    EmitRead(w, property.Type, property.Name, 0);
+                    w.Close();
+                    w.Line("catch (global::System.Exception exception) when (exception is global::System.InvalidOperationException or global::System.FormatException or global::System.OverflowException or " + JsonException + ")");
+                    w.Open();
+                    w.Line("reader = saved;");
+                    w.Line("return false;");
+                    w.Close();
+                    w.Line();
+                }
+                else if (value is null)
+                {
+                    EmitRead(w, property.Type, property.Name, 0);
+                }
+                else
+                {
+                    w.Line($"{property.Name} = {value};");
+                }
+
                 w.Line($"_jsonNulls?.Remove({Literal(property.JsonName)});");
                 w.Close();
+                if (guard is not null)
+                {
+                    w.Line("else");
+                    w.Open();
+                    w.Line("// Not what the schema says (a service newer or looser than its spec): kept as an undeclared property, so nothing is lost.");
+                    w.Line("return false;");
+                    w.Close();
+                }
+
                 w.Line();
                 w.Line("return true;");
                 w.Unindent();
@@ -421,6 +476,7 @@ internal static class ModelEmitter
     {
         string self = type.FullName;
         w.Line($"/// <summary>Lets <see cref=\"{Json}.JsonSerializer\"/> use the generated reader and writer of <see cref=\"{type.Name}\"/>.</summary>");
+        w.Line(GeneratedCode);
         w.Line($"public {(isRoot ? string.Empty : "new ")}sealed class GeneratedJsonConverter : {Json}.Serialization.JsonConverter<{self}>");
         w.Open();
         w.Line("/// <inheritdoc/>");
@@ -429,443 +485,5 @@ internal static class ModelEmitter
         w.Line("/// <inheritdoc/>");
         w.Line($"public override void Write({Writer} writer, {self} value, {Json}.JsonSerializerOptions options) => value.WriteJson(writer);");
         w.Close();
-    }
-
-    // ---------------------------------------------------------------- enums
-
-    private static void EmitExtensibleEnum(SourceWriter w, TypeSpec type, bool implementArmModel)
-    {
-        string self = type.FullName;
-        Summary(w, (type.Description ?? $"The {type.Name} values.") + " An extensible enum: values this version does not list are kept as they are.");
-        w.Line(GeneratedCode);
-        w.Line($"[{Json}.Serialization.JsonConverter(typeof({self}.GeneratedJsonConverter))]");
-        w.Line($"public readonly partial struct {type.Name} : global::System.IEquatable<{self}>{(implementArmModel ? $", global::GeneratedArm.Serialization.IArmModel<{self}>" : string.Empty)}");
-        w.Open();
-        w.Line("private readonly string? _value;");
-        w.Line();
-        w.Line($"/// <summary>Creates a {type.Name} from its JSON value (any string, listed or not).</summary>");
-        w.Open($"public {type.Name}(string value)");
-        w.Line("_value = value ?? throw new global::System.ArgumentNullException(nameof(value));");
-        w.Close();
-        w.Line();
-        foreach (EnumValueSpec value in EnumMembers(type))
-        {
-            Summary(w, value.Description ?? ("The value " + Literal(value.Value) + "."));
-            w.Line($"public static {self} {value.Name} {{ get; }} = new {self}({Literal(value.Value)});");
-            w.Line();
-        }
-
-        w.Line("/// <summary>Compares two values ignoring case, as the service does.</summary>");
-        w.Line($"public static bool operator ==({self} left, {self} right) => left.Equals(right);");
-        w.Line();
-        w.Line("/// <summary>Compares two values ignoring case, as the service does.</summary>");
-        w.Line($"public static bool operator !=({self} left, {self} right) => !left.Equals(right);");
-        w.Line();
-        w.Line("/// <summary>Converts a string to a value.</summary>");
-        w.Line($"public static implicit operator {self}(string value) => new {self}(value);");
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public bool Equals({self} other) => string.Equals(_value, other._value, global::System.StringComparison.OrdinalIgnoreCase);");
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override bool Equals(object? obj) => obj is {self} other && Equals(other);");
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Line("public override int GetHashCode() => _value is null ? 0 : global::System.StringComparer.OrdinalIgnoreCase.GetHashCode(_value);");
-        w.Line();
-        w.Line("/// <summary>The JSON value, exactly as read or created.</summary>");
-        w.Line("public override string ToString() => _value ?? string.Empty;");
-        w.Line();
-        w.Line("/// <summary>Reads the value from a JSON string.</summary>");
-        w.Open($"public static {self} ReadJson(ref {Reader} reader)");
-        w.Line($"if (reader.TokenType != {TokenType}.String)");
-        w.Open();
-        w.Line($"throw new {JsonException}(\"A JSON string was expected for {type.Name}, not \" + reader.TokenType + \".\");");
-        w.Close();
-        w.Line();
-        w.Line($"return new {self}(reader.GetString()!);");
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>Writes the value as a JSON string.</summary>");
-        w.Line($"public void WriteJson({Writer} writer) => writer.WriteStringValue(_value ?? string.Empty);");
-        w.Line();
-        w.Line($"/// <summary>Lets <see cref=\"{Json}.JsonSerializer\"/> use the generated reader and writer.</summary>");
-        w.Line($"public sealed class GeneratedJsonConverter : {Json}.Serialization.JsonConverter<{self}>");
-        w.Open();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override {self} Read(ref {Reader} reader, global::System.Type typeToConvert, {Json}.JsonSerializerOptions options) => {self}.ReadJson(ref reader);");
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override void Write({Writer} writer, {self} value, {Json}.JsonSerializerOptions options) => value.WriteJson(writer);");
-        w.Close();
-        w.Close();
-    }
-
-    private static System.Collections.Generic.IEnumerable<EnumValueSpec> EnumMembers(TypeSpec type)
-    {
-        // Member names must not clash with the type's own name or its generated members.
-        var used = new System.Collections.Generic.HashSet<string>(System.StringComparer.Ordinal)
-        {
-            type.Name, "Equals", "GetHashCode", "ToString", "GetType", "ReadJson", "WriteJson", "GeneratedJsonConverter", "MemberwiseClone", "Finalize",
-        };
-        foreach (EnumValueSpec value in type.EnumValues)
-        {
-            string name = value.Name;
-            for (int i = 2; !used.Add(name); i++)
-            {
-                name = value.Name + "Value" + (i == 2 ? string.Empty : i.ToString(CultureInfo.InvariantCulture));
-            }
-
-            yield return value with { Name = name };
-        }
-    }
-
-    private static void EmitFixedEnum(SourceWriter w, TypeSpec type)
-    {
-        string self = type.FullName;
-        string extensions = "global::" + type.Namespace + "." + type.Name + "Extensions";
-        Summary(w, type.Description ?? $"The {type.Name} values.");
-        w.Line(GeneratedCode);
-        w.Line($"[{Json}.Serialization.JsonConverter(typeof({extensions}.GeneratedJsonConverter))]");
-        w.Line($"public enum {type.Name}");
-        w.Open();
-        foreach (EnumValueSpec value in EnumMembers(type))
-        {
-            Summary(w, value.Description ?? ("The value " + Literal(value.Value) + "."));
-            w.Line(value.Name + ",");
-        }
-
-        w.Close();
-        w.Line();
-        w.Line($"/// <summary>Converts <see cref=\"{type.Name}\"/> to and from its JSON values.</summary>");
-        w.Line(GeneratedCode);
-        w.Line($"public static partial class {type.Name}Extensions");
-        w.Open();
-        w.Line("/// <summary>The JSON value of <paramref name=\"value\"/>.</summary>");
-        w.Open($"public static string ToSerialString(this {self} value) => value switch");
-        foreach (EnumValueSpec value in EnumMembers(type))
-        {
-            w.Line($"{self}.{value.Name} => {Literal(value.Value)},");
-        }
-
-        w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"Not a {type.Name} value.\"),");
-        w.Close(";");
-        w.Line();
-        w.Line($"/// <summary>The {type.Name} whose JSON value is <paramref name=\"value\"/> (ignoring case).</summary>");
-        w.Open($"public static {self} FromSerialString(string value)");
-        foreach (EnumValueSpec value in EnumMembers(type))
-        {
-            w.Line($"if (string.Equals(value, {Literal(value.Value)}, global::System.StringComparison.OrdinalIgnoreCase))");
-            w.Open();
-            w.Line($"return {self}.{value.Name};");
-            w.Close();
-            w.Line();
-        }
-
-        w.Line($"throw new {JsonException}(\"'\" + value + \"' is not a {type.Name} value.\");");
-        w.Close();
-        w.Line();
-        w.Line($"/// <summary>Lets <see cref=\"{Json}.JsonSerializer\"/> read and write <see cref=\"{type.Name}\"/> by its JSON values.</summary>");
-        w.Line($"public sealed class GeneratedJsonConverter : {Json}.Serialization.JsonConverter<{self}>");
-        w.Open();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override {self} Read(ref {Reader} reader, global::System.Type typeToConvert, {Json}.JsonSerializerOptions options) => FromSerialString(reader.GetString() ?? throw new {JsonException}(\"A JSON string was expected for {type.Name}.\"));");
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override void Write({Writer} writer, {self} value, {Json}.JsonSerializerOptions options) => writer.WriteStringValue(value.ToSerialString());");
-        w.Close();
-        w.Close();
-    }
-
-    // ---------------------------------------------------------------- values
-
-    public static string TypeName(TypeRefModel type) => type.Kind switch
-    {
-        TypeRefKind.String => "string",
-        TypeRefKind.Int32 => "int",
-        TypeRefKind.Int64 => "long",
-        TypeRefKind.Float => "float",
-        TypeRefKind.Double => "double",
-        TypeRefKind.Boolean => "bool",
-        TypeRefKind.DateTime or TypeRefKind.DateTimeRfc1123 or TypeRefKind.Date or TypeRefKind.UnixTime => "global::System.DateTimeOffset",
-        TypeRefKind.Duration => "global::System.TimeSpan",
-        TypeRefKind.Uuid => "global::System.Guid",
-        TypeRefKind.Bytes => "byte[]",
-        TypeRefKind.Uri => "global::System.Uri",
-        TypeRefKind.Any => Json + ".JsonElement",
-        TypeRefKind.Array => $"global::System.Collections.Generic.IList<{TypeName(type.Element!)}>",
-        TypeRefKind.Map => $"global::System.Collections.Generic.IDictionary<string, {TypeName(type.Element!)}>",
-        _ => type.FullName!,
-    };
-
-    private static bool IsValueType(TypeRefModel type) => type.Kind switch
-    {
-        TypeRefKind.String or TypeRefKind.Bytes or TypeRefKind.Uri or TypeRefKind.Model or TypeRefKind.Array or TypeRefKind.Map => false,
-        _ => true,
-    };
-
-    private static string ValueLiteral(TypeRefModel type, string value) => type.Kind switch
-    {
-        TypeRefKind.ExtensibleEnum => $"new {type.FullName}({Literal(value)})",
-        TypeRefKind.FixedEnum => $"global::{type.FullName!.Substring("global::".Length)}Extensions.FromSerialString({Literal(value)})",
-        _ => Literal(value),
-    };
-
-    /// <summary>Statements that read the value under the reader into <paramref name="target"/>.</summary>
-    private static void EmitRead(SourceWriter w, TypeRefModel type, string target, int depth)
-    {
-        string d = depth.ToString(CultureInfo.InvariantCulture);
-        switch (type.Kind)
-        {
-            case TypeRefKind.Array:
-            {
-                string element = TypeName(type.Element!);
-                w.Line($"if (reader.TokenType != {TokenType}.StartArray)");
-                w.Open();
-                w.Line($"throw new {JsonException}(\"A JSON array was expected, not \" + reader.TokenType + \".\");");
-                w.Close();
-                w.Line();
-                w.Line($"var list{d} = new global::System.Collections.Generic.List<{element}>();");
-                w.Open($"while (reader.Read() && reader.TokenType != {TokenType}.EndArray)");
-                w.Line($"{element} item{d};");
-                EmitElementRead(w, type.Element!, "item" + d, depth + 1);
-                BlankAfterBlock(w, type.Element!);
-                w.Line($"list{d}.Add(item{d});");
-                w.Close();
-                w.Line();
-                w.Line($"{target} = list{d};");
-                return;
-            }
-
-            case TypeRefKind.Map:
-            {
-                string element = TypeName(type.Element!);
-                w.Line($"if (reader.TokenType != {TokenType}.StartObject)");
-                w.Open();
-                w.Line($"throw new {JsonException}(\"A JSON object was expected, not \" + reader.TokenType + \".\");");
-                w.Close();
-                w.Line();
-                w.Line($"var map{d} = new global::System.Collections.Generic.Dictionary<string, {element}>(global::System.StringComparer.Ordinal);");
-                w.Open($"while (reader.Read() && reader.TokenType != {TokenType}.EndObject)");
-                w.Line($"string key{d} = reader.GetString()!;");
-                w.Line("reader.Read();");
-                w.Line($"{element} value{d};");
-                EmitElementRead(w, type.Element!, "value" + d, depth + 1);
-                BlankAfterBlock(w, type.Element!);
-                w.Line($"map{d}[key{d}] = value{d};");
-                w.Close();
-                w.Line();
-                w.Line($"{target} = map{d};");
-                return;
-            }
-
-            default:
-                w.Line($"{target} = {ReadExpression(type)};");
-                return;
-        }
-    }
-
-    private static void BlankAfterBlock(SourceWriter w, TypeRefModel element)
-    {
-        if (!IsValueType(element) || element.Kind is TypeRefKind.Array or TypeRefKind.Map)
-        {
-            w.Line();
-        }
-    }
-
-    private static void EmitElementRead(SourceWriter w, TypeRefModel element, string target, int depth)
-    {
-        if (!IsValueType(element))
-        {
-            // A null inside a collection is kept as null (and written back as null).
-            w.Line($"if (reader.TokenType == {TokenType}.Null)");
-            w.Open();
-            w.Line($"{target} = null!;");
-            w.Close();
-            w.Line("else");
-            w.Open();
-            EmitRead(w, element, target, depth);
-            w.Close();
-        }
-        else
-        {
-            EmitRead(w, element, target, depth);
-        }
-    }
-
-    private static string ReadExpression(TypeRefModel type) => type.Kind switch
-    {
-        TypeRefKind.String => "reader.GetString()!",
-        TypeRefKind.Int32 => "reader.GetInt32()",
-        TypeRefKind.Int64 => "reader.GetInt64()",
-        TypeRefKind.Float => "reader.GetSingle()",
-        TypeRefKind.Double => "reader.GetDouble()",
-        TypeRefKind.Boolean => "reader.GetBoolean()",
-        TypeRefKind.DateTime or TypeRefKind.DateTimeRfc1123 or TypeRefKind.Date => $"global::System.DateTimeOffset.Parse(reader.GetString()!, {Invariant}, global::System.Globalization.DateTimeStyles.AssumeUniversal)",
-        TypeRefKind.Duration => "global::System.Xml.XmlConvert.ToTimeSpan(reader.GetString()!)",
-        TypeRefKind.Uuid => "global::System.Guid.Parse(reader.GetString()!)",
-        TypeRefKind.Bytes => "reader.GetBytesFromBase64()",
-        TypeRefKind.Uri => "new global::System.Uri(reader.GetString()!, global::System.UriKind.RelativeOrAbsolute)",
-        TypeRefKind.UnixTime => "global::System.DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64())",
-        TypeRefKind.Any => Json + ".JsonElement.ParseValue(ref reader)",
-        TypeRefKind.Model => $"{type.FullName}.ReadJson(ref reader)",
-        TypeRefKind.ExtensibleEnum => $"{type.FullName}.ReadJson(ref reader)",
-        TypeRefKind.FixedEnum => $"global::{type.FullName!.Substring("global::".Length)}Extensions.FromSerialString(reader.GetString()!)",
-        _ => Json + ".JsonElement.ParseValue(ref reader)",
-    };
-
-    /// <summary>Statements that write <paramref name="value"/> (not null) as one JSON value.</summary>
-    private static void EmitWrite(SourceWriter w, TypeRefModel type, string value, int depth)
-    {
-        string d = depth.ToString(CultureInfo.InvariantCulture);
-        switch (type.Kind)
-        {
-            case TypeRefKind.Array:
-                w.Line("writer.WriteStartArray();");
-                w.Open($"foreach (var item{d} in {value})");
-                EmitElementWrite(w, type.Element!, "item" + d, depth + 1);
-                w.Close();
-                w.Line();
-                w.Line("writer.WriteEndArray();");
-                return;
-            case TypeRefKind.Map:
-                w.Line("writer.WriteStartObject();");
-                w.Open($"foreach (var pair{d} in {value})");
-                w.Line($"writer.WritePropertyName(pair{d}.Key);");
-                EmitElementWrite(w, type.Element!, $"pair{d}.Value", depth + 1);
-                w.Close();
-                w.Line();
-                w.Line("writer.WriteEndObject();");
-                return;
-            default:
-                w.Line(WriteStatement(type, value));
-                return;
-        }
-    }
-
-    private static void EmitElementWrite(SourceWriter w, TypeRefModel element, string value, int depth)
-    {
-        if (!IsValueType(element))
-        {
-            w.Line($"if ({value} is null)");
-            w.Open();
-            w.Line("writer.WriteNullValue();");
-            w.Close();
-            w.Line("else");
-            w.Open();
-            EmitWrite(w, element, value, depth);
-            w.Close();
-        }
-        else
-        {
-            EmitWrite(w, element, value, depth);
-        }
-    }
-
-    private static string WriteStatement(TypeRefModel type, string value) => type.Kind switch
-    {
-        TypeRefKind.String or TypeRefKind.DateTime or TypeRefKind.Uuid => $"writer.WriteStringValue({value});",
-        TypeRefKind.Int32 or TypeRefKind.Int64 or TypeRefKind.Float or TypeRefKind.Double => $"writer.WriteNumberValue({value});",
-        TypeRefKind.Boolean => $"writer.WriteBooleanValue({value});",
-        TypeRefKind.DateTimeRfc1123 => $"writer.WriteStringValue({value}.ToString(\"R\", {Invariant}));",
-        TypeRefKind.Date => $"writer.WriteStringValue({value}.ToString(\"yyyy-MM-dd\", {Invariant}));",
-        TypeRefKind.Duration => $"writer.WriteStringValue(global::System.Xml.XmlConvert.ToString({value}));",
-        TypeRefKind.Bytes => $"writer.WriteBase64StringValue({value});",
-        TypeRefKind.Uri => $"writer.WriteStringValue({value}.OriginalString);",
-        TypeRefKind.UnixTime => $"writer.WriteNumberValue({value}.ToUnixTimeSeconds());",
-        TypeRefKind.Any => $"{value}.WriteTo(writer);",
-        TypeRefKind.Model => $"{value}.WriteJsonObject(writer, mode);",
-        TypeRefKind.ExtensibleEnum => $"writer.WriteStringValue({value}.ToString());",
-        TypeRefKind.FixedEnum => $"writer.WriteStringValue(global::{type.FullName!.Substring("global::".Length)}Extensions.ToSerialString({value}));",
-        _ => $"{value}.WriteTo(writer);",
-    };
-
-    // ---------------------------------------------------------------- text
-
-    private static void Summary(SourceWriter w, string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return;
-        }
-
-        w.Line("/// <summary>");
-        foreach (string line in text!.Split(LineBreaks, System.StringSplitOptions.None))
-        {
-            string trimmed = line.TrimEnd();
-            w.Line(trimmed.Length == 0 ? "///" : "/// " + Xml(trimmed));
-        }
-
-        w.Line("/// </summary>");
-    }
-
-    // Everything C# treats as a line break, so text from a schema can never end a comment early.
-    private static readonly string[] LineBreaks = { "\r\n", "\r", "\n", "\u2028", "\u2029", "\u0085" };
-
-    /// <summary>Text safe inside an XML doc comment: escaped markup, no control characters, no lone surrogates.</summary>
-    private static string Xml(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                builder.Append(c).Append(text[++i]);
-            }
-            else if (char.IsSurrogate(c) || (c < ' ' && c != '\t') || c == '\uFFFE' || c == '\uFFFF')
-            {
-                builder.Append('?');
-            }
-            else
-            {
-                builder.Append(c switch { '&' => "&amp;", '<' => "&lt;", '>' => "&gt;", _ => c.ToString() });
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>Text safe in a single-line comment.</summary>
-    private static string OneLine(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (char c in text)
-        {
-            builder.Append(c < ' ' || c == '\u2028' || c == '\u2029' || c == '\u0085' || char.IsSurrogate(c) ? '?' : c);
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>A C# string literal; non-ASCII and control characters are escaped so files are pure ASCII.</summary>
-    public static string Literal(string value)
-    {
-        var builder = new StringBuilder(value.Length + 2);
-        builder.Append('"');
-        foreach (char c in value)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                default:
-                    if (c < ' ' || c > '~')
-                    {
-                        builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return builder.Append('"').ToString();
     }
 }

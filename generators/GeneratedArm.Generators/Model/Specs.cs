@@ -124,7 +124,8 @@ internal sealed record DocumentSpec(
     string Namespace,
     DocumentKind Kind,
     EquatableArray<DeclSpec> Declarations,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    string SourcePath);
 
 /// <summary>A member's final C# name, keyed by its JSON name.</summary>
 internal sealed record MemberName(string JsonName, string Name, ShapeSpec? Shape = null);

@@ -43,7 +43,8 @@ internal sealed class DocumentParser
         string path = PathUtil.Normalize(file.Path);
         try
         {
-            JsonDocumentText doc = JsonDocumentText.Parse(path, file.Text);
+            // Locations use the path as the compiler knows it (so IDEs can open it); references use the normalized one.
+            JsonDocumentText doc = JsonDocumentText.Parse(file.Path, file.Text);
             var parser = new DocumentParser(file, path, doc);
             return parser.Run(cancellationToken);
         }
@@ -55,7 +56,7 @@ internal sealed class DocumentParser
         {
             // Never let a hostile input take the compiler down: report and generate nothing for the file.
             var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, file.Path, ex.GetType().Name + ": " + ex.Message);
-            return new DocumentSpec(path, null, file.Namespace, DocumentKind.Unknown, EquatableArray<DeclSpec>.Empty, new[] { diagnostic }.ToEquatableArray());
+            return new DocumentSpec(path, null, file.Namespace, DocumentKind.Unknown, EquatableArray<DeclSpec>.Empty, new[] { diagnostic }.ToEquatableArray(), file.Path);
         }
     }
 
@@ -117,7 +118,7 @@ internal sealed class DocumentParser
     private DocumentSpec Result(DocumentKind kind, string? id)
     {
         IEnumerable<DeclSpec> ordered = _decls.OrderBy(d => d.Pointer, StringComparer.Ordinal);
-        return new DocumentSpec(_path, id, _file.Namespace, kind, ordered.ToEquatableArray(), _diagnostics.ToEquatableArray());
+        return new DocumentSpec(_path, id, _file.Namespace, kind, ordered.ToEquatableArray(), _diagnostics.ToEquatableArray(), _file.Path);
     }
 
     private string FileBaseName()

@@ -17,15 +17,33 @@ internal static class IndexBuilder
     /// <summary>Members every generated class declares; schema properties with these names are renamed.</summary>
     public static readonly ImmutableArray<string> ReservedMembers = ImmutableArray.Create(
         "AdditionalProperties", "JsonNullProperties", "ReadJson", "WriteJson", "WriteRequestJson", "ReadJsonObject",
-        "ReadJsonProperty", "WriteJsonObject", "WriteJsonProperties", "GeneratedJsonConverter", "PeekDiscriminator",
+        "ReadJsonProperty", "WriteJsonObject", "WriteJsonProperties", "GeneratedJsonConverter", "PeekDiscriminator", "TryParseDuration",
         "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "Finalize");
 
     public static IndexSpec Build(ImmutableArray<DocumentSpec> documents, System.Threading.CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return BuildCore(documents, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Never throw out of the generator: report, and resolve every reference as unknown.
+            var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, "the index of all schema files", ex.GetType().Name + ": " + ex.Message);
+            return new IndexSpec(EquatableArray<IndexEntry>.Empty, EquatableArray<MemberName>.Empty, new[] { diagnostic }.ToEquatableArray());
+        }
+    }
+
+    private static IndexSpec BuildCore(ImmutableArray<DocumentSpec> documents, System.Threading.CancellationToken cancellationToken)
+    {
         var diagnostics = new List<DiagnosticInfo>();
         var entries = new List<(DocumentSpec Doc, DeclSpec Decl, string Name)>();
         var taken = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var owners = new Dictionary<(string Ns, string Name), DeclSpec>();
+        var owners = new Dictionary<(string Ns, string Name), (DocumentSpec Doc, DeclSpec Decl)>();
 
         foreach (DocumentSpec doc in documents.OrderBy(d => d.Path, StringComparer.Ordinal))
         {
@@ -45,6 +63,16 @@ internal static class IndexBuilder
                     continue;
                 }
 
+                // The same enum declared again (common in Azure specs: one x-ms-enum repeated across files)
+                // is the same type: later copies become aliases of the first instead of Name2, Name3...
+                if (decl.Kind is DeclKind.ExtensibleEnum or DeclKind.FixedEnum
+                    && owners.TryGetValue((doc.Namespace, decl.Name), out (DocumentSpec Doc, DeclSpec Decl) same)
+                    && same.Decl.Kind == decl.Kind && SameValues(same.Decl.EnumValues, decl.EnumValues))
+                {
+                    entries.Add((doc, decl with { Kind = DeclKind.Alias, Alias = new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(same.Doc.Path, same.Decl.Pointer)) }, decl.Name));
+                    continue;
+                }
+
                 string name = decl.Name;
                 for (int i = 2; !TryTake(names, name, decl.Kind); i++)
                 {
@@ -53,12 +81,12 @@ internal static class IndexBuilder
 
                 if (name != decl.Name)
                 {
-                    string other = owners.TryGetValue((doc.Namespace, decl.Name), out DeclSpec? first) ? first.Location.Path + first.Pointer : ReservedMembers.Contains(decl.Name) ? "a generated member" : "another generated type";
+                    string other = owners.TryGetValue((doc.Namespace, decl.Name), out (DocumentSpec Doc, DeclSpec Decl) first) ? first.Decl.Location.Path + first.Decl.Pointer : ReservedMembers.Contains(decl.Name) ? "a generated member" : "another generated type";
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, decl.Location, decl.Name, decl.Pointer, other, name));
                 }
                 else
                 {
-                    owners[(doc.Namespace, name)] = decl;
+                    owners[(doc.Namespace, name)] = (doc, decl);
                 }
 
                 entries.Add((doc, decl, name));
@@ -119,6 +147,24 @@ internal static class IndexBuilder
     /// <summary>A reference by $id URI becomes a reference by path when some file declares that $id.</summary>
     public static SchemaRef Canonical(SchemaRef reference, IReadOnlyDictionary<string, string> idMap)
         => idMap.TryGetValue(reference.Path, out string? path) ? new SchemaRef(path, reference.Pointer) : reference;
+
+    private static bool SameValues(EquatableArray<EnumValueSpec> a, EquatableArray<EnumValueSpec> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Count; i++)
+        {
+            if (a[i].Value != b[i].Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool TryTake(HashSet<string> names, string name, DeclKind kind)
     {

@@ -29,7 +29,7 @@ internal sealed class TypeBuilder
         builder._diagnostics.AddRange(doc.Diagnostics);
         foreach (DiagnosticInfo diagnostic in index.Diagnostics)
         {
-            if (diagnostic.Location?.Path == doc.Path)
+            if (diagnostic.Location?.Path == doc.SourcePath)
             {
                 builder._diagnostics.Add(diagnostic);
             }
@@ -74,8 +74,9 @@ internal sealed class TypeBuilder
         }
 
         var self = new SchemaRef(doc.Path, decl.Pointer);
-        if (!_lookup.Entries.TryGetValue(self, out IndexEntry? entry))
+        if (!_lookup.Entries.TryGetValue(self, out IndexEntry? entry) || entry.Kind == DeclKind.Alias)
         {
+            // No entry, or the index made it an alias (a repeated enum): nothing of its own to emit.
             return null;
         }
 

@@ -56,6 +56,12 @@ internal sealed class ImdsTokenClient : IDisposable
     public Uri BuildRequestUri(string resource)
     {
         var baseText = _endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        if (baseText.EndsWith(TokenPath, StringComparison.OrdinalIgnoreCase))
+        {
+            // The full token URL was given as the endpoint: do not append the path twice.
+            baseText = baseText[..^TokenPath.Length];
+        }
+
         var query = $"?api-version={ApiVersion}&resource={Uri.EscapeDataString(resource)}";
         if (_identity.QueryParameterName is { } name)
         {
@@ -127,7 +133,7 @@ internal sealed class ImdsTokenClient : IDisposable
                 catch (OperationCanceledException ex) when (attemptScope.TimedOut(overall.Token))
                 {
                     failure = new ManagedIdentityException(
-                        $"IMDS did not answer within {_retry.NetworkTimeout.TotalSeconds:0.#} s at {_endpoint}: this process may not be on an Azure VM, or the endpoint override is wrong.",
+                        $"IMDS not reachable: no answer within {_retry.NetworkTimeout.TotalSeconds:0.#} s at {_endpoint}: this process may not be on an Azure VM, or the endpoint override is wrong.",
                         null, null, null, ex);
                 }
                 catch (HttpRequestException ex)
@@ -198,7 +204,7 @@ internal sealed class ImdsTokenClient : IDisposable
 
     private ManagedIdentityException DeadlineFailure(ManagedIdentityException? last, Exception? inner) =>
         last is null
-            ? new($"No token from IMDS at {_endpoint} within the overall deadline of {_retry.OverallTimeout.TotalSeconds:0.#} s.", null, null, null, inner)
+            ? new($"IMDS not reachable: no answer from {_endpoint} within the overall deadline of {_retry.OverallTimeout.TotalSeconds:0.#} s: this process may not be on an Azure VM, or the endpoint override is wrong.", null, null, null, inner)
             : new($"No token from IMDS within the overall deadline of {_retry.OverallTimeout.TotalSeconds:0.#} s; last failure: {last.Hint}", last.Status, last.Error, last.ErrorDescription, last.InnerException);
 
     private string HintFor(int status, string? error, string? description, string resource, bool imdsShaped)

@@ -87,7 +87,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
 
                 if (tick < snapshot.UsableTick)
                 {
-                    StartBackgroundRefresh(entry, _time.GetUtcNow());
+                    StartBackgroundRefresh(entry, snapshot, _time.GetUtcNow());
                     return new ValueTask<AccessToken>(snapshot.Token);
                 }
             }
@@ -101,7 +101,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
 
                 if (now < snapshot.UsableUntil)
                 {
-                    StartBackgroundRefresh(entry, now);
+                    StartBackgroundRefresh(entry, snapshot, now);
                     return new ValueTask<AccessToken>(snapshot.Token);
                 }
             }
@@ -150,7 +150,7 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
         return lookup.Entry;
     }
 
-    private void StartBackgroundRefresh(CacheEntry entry, DateTimeOffset now)
+    private void StartBackgroundRefresh(CacheEntry entry, Snapshot seen, DateTimeOffset now)
     {
         if (entry.Pending is not null || now < entry.NextBackgroundAttempt)
         {
@@ -159,7 +159,8 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
 
         lock (entry)
         {
-            if (entry.Pending is not null || now < entry.NextBackgroundAttempt)
+            // A refresh that finished since the caller read its snapshot has already replaced it: nothing to do.
+            if (entry.Pending is not null || now < entry.NextBackgroundAttempt || !ReferenceEquals(entry.Current, seen))
             {
                 return;
             }
@@ -213,7 +214,9 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
     {
         var flight = new Flight(CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token));
         entry.Pending = flight;
-        flight.Task = FetchAsync(entry, flight, background);
+        // Run on the thread pool: outside the caller's lock (a synchronously completing transport cannot re-enter it
+        // mid-update) and outside any caller's synchronization context.
+        flight.Task = Task.Run(() => FetchAsync(entry, flight, background));
         if (background)
         {
             // Nobody may await a background refresh: observe its failure so it is not reported as unobserved.
@@ -225,8 +228,6 @@ public class ManagedIdentityCredential : TokenCredential, IDisposable
 
     private async Task<AccessToken> FetchAsync(CacheEntry entry, Flight flight, bool background)
     {
-        // Leave the caller's lock before doing any work, so a synchronously completing transport cannot re-enter it mid-update.
-        await Task.Yield();
         try
         {
             var token = await _imds!.RequestTokenAsync(entry.Resource, entry.RequestUri!, flight.Cancellation.Token).ConfigureAwait(false);

@@ -23,6 +23,17 @@ public static class Clock
         return time.GetUtcNow() - start;
     }
 
+    /// <summary>Waits (real time, up to 10 s) until <paramref name="condition"/> holds; fails the test otherwise.</summary>
+    public static async Task UntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(condition(), Is.True, "condition not met within 10 s");
+    }
+
     /// <summary>Gives thread-pool continuations a moment to run (real time, bounded).</summary>
     public static async Task SettleAsync(Task task)
     {

@@ -7,108 +7,154 @@ using Microsoft.AspNetCore.Http;
 namespace GeneratedArm.TestServer.Arm;
 
 /// <summary>
-/// One ARM request after the gateway's checks (headers set, caller authenticated). Handlers receive it from
-/// <see cref="ArmPipeline.Handle"/>, call <see cref="AuthorizeAsync"/> with the action and scope, then answer.
+/// One ARM request after the gateway's checks (headers set, caller authenticated, api-version valid, not throttled, authorized).
+/// Handlers answer through it.
 /// </summary>
-internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, ArmCaller caller)
+internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, ArmCaller caller, ArmTarget target, string apiVersion)
 {
     public HttpContext Context { get; } = context;
     public EmulatorRuntime Runtime { get; } = runtime;
     public EmulatorState State => Runtime.State;
+    public ArmOptions Options => Runtime.Options.Arm;
     public ArmCaller Caller { get; } = caller;
+    public ArmTarget Target { get; } = target;
+    public string ApiVersion { get; } = apiVersion;
+    public string Method => Context.Request.Method;
+    public IQueryCollection Query => Context.Request.Query;
 
-    public string Route(string name) => Context.Request.RouteValues[name]?.ToString() ?? "";
+    /// <summary>The request's own base URL (<c>https://management.azure.com</c> in-process, the listener's URL standalone): links point back at it.</summary>
+    public string BaseUrl => $"{Context.Request.Scheme}://{Context.Request.Host}";
 
-    /// <summary>
-    /// RBAC check: true when the caller may perform <paramref name="action"/> at <paramref name="scope"/>; otherwise writes ARM's
-    /// 403 <c>AuthorizationFailed</c> (with <c>x-ms-failure-cause: gateway</c>) and returns false.
-    /// ARM prints action and scope with lower-case <c>resourcegroups</c> (Azure/azure-cli#29802, #32165).
-    /// </summary>
+    /// <summary>Whether the caller may perform <paramref name="action"/> at <paramref name="scope"/> (always, with enforcement off).</summary>
+    public bool IsAllowed(string action, string scope) =>
+        !Options.EnforceRbac || RbacEvaluator.IsAllowed(State, Caller.ObjectId, action, scope);
+
+    /// <summary>RBAC check: true when allowed; otherwise writes ARM's 403 <c>AuthorizationFailed</c> and returns false.</summary>
     public async Task<bool> AuthorizeAsync(string action, string scope)
     {
-        if (RbacEvaluator.IsAllowed(State, Caller.ObjectId, action, scope)) return true;
-        Context.Response.Headers["x-ms-failure-cause"] = "gateway";
-        string shownAction = action.Replace("/resourceGroups/", "/resourcegroups/", StringComparison.OrdinalIgnoreCase);
-        string shownScope = scope.Replace("/resourceGroups/", "/resourcegroups/", StringComparison.OrdinalIgnoreCase);
-        await ArmErrors.WriteAsync(Context, 403, "AuthorizationFailed",
-            $"The client '{Caller.AppId ?? Caller.ObjectId}' with object id '{Caller.ObjectId}' does not have authorization to perform action '{shownAction}' over scope '{shownScope}' or the scope is invalid. If access was recently granted, please refresh your credentials.")
-            .ConfigureAwait(false);
+        if (IsAllowed(action, scope)) return true;
+        await ArmErrors.WriteAuthorizationFailedAsync(Context, Caller, action, scope).ConfigureAwait(false);
         return false;
     }
 
-    public Task WriteJsonAsync(int status, Action<Utf8JsonWriter> body) => JsonResponse.WriteAsync(Context.Response, status, body);
+    public Task WriteJsonAsync(int status, Action<Utf8JsonWriter> body)
+    {
+        if (HttpMethods.IsHead(Method))
+        {
+            Context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        return JsonResponse.WriteAsync(Context.Response, status, body);
+    }
 
-    public Task WriteErrorAsync(int status, string code, string message) => ArmErrors.WriteAsync(Context, status, code, message);
+    public Task WriteErrorAsync(int status, string code, string message, string? target = null) =>
+        ArmErrors.WriteAsync(Context, status, code, message, target);
+
+    public void NoContent(int status) => Context.Response.StatusCode = status;
+
+    /// <summary>
+    /// Reads the JSON body: null after writing ARM's error for an oversized body (413), a non-JSON media type (415), or content that
+    /// is not a JSON object (400 <c>InvalidRequestContent</c>). An empty body reads as an undefined element when <paramref name="allowEmpty"/>.
+    /// </summary>
+    public async Task<JsonElement?> ReadJsonObjectAsync(bool allowEmpty = false)
+    {
+        var request = Context.Request;
+        long max = Options.MaxRequestBodyBytes;
+        if (request.ContentLength is { } declared && declared > max)
+        {
+            await TooLargeAsync(declared, max).ConfigureAwait(false);
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, Context.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                await TooLargeAsync(buffer.Length + read, max).ConfigureAwait(false);
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0)
+        {
+            if (allowEmpty) return default(JsonElement);
+            await WriteErrorAsync(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'The request body is empty.'.").ConfigureAwait(false);
+            return null;
+        }
+        if (request.ContentType is { Length: > 0 } contentType && !IsJson(contentType))
+        {
+            // ARM accepts only JSON bodies.
+            await WriteErrorAsync(415, "UnsupportedMediaType",
+                $"The content media type '{contentType.Split(';')[0].Trim()}' is not supported. Only 'application/json' is supported.").ConfigureAwait(false);
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                await WriteErrorAsync(400, "InvalidRequestContent",
+                    $"The request content was invalid and could not be deserialized: 'Expected a JSON object but found {document.RootElement.ValueKind}.'.").ConfigureAwait(false);
+                return null;
+            }
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            // ARM: "The request content was invalid and could not be deserialized: '<parser message>'."
+            await WriteErrorAsync(400, "InvalidRequestContent",
+                $"The request content was invalid and could not be deserialized: '{e.Message}'.").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private static bool IsJson(string contentType)
+    {
+        string media = contentType.Split(';')[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("text/json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private Task TooLargeAsync(long size, long max) =>
+        WriteErrorAsync(413, "RequestEntityTooLarge",
+            $"The request content size '{size}' bytes exceeds the maximum allowed size of '{max}' bytes.");
 }
 
-/// <summary>ARM's error envelope <c>{"error":{"code","message"}}</c> (azure-resource-manager-rpc common-api-details.md).</summary>
+/// <summary>ARM's error envelope <c>{"error":{"code","message"[,"target"][,"details"]}}</c> (azure-resource-manager-rpc common-api-details.md).</summary>
 internal static class ArmErrors
 {
-    public static Task WriteAsync(HttpContext context, int status, string code, string message) =>
-        JsonResponse.WriteAsync(context.Response, status, w =>
+    public static Task WriteAsync(HttpContext context, int status, string code, string message, string? target = null)
+    {
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        return JsonResponse.WriteAsync(context.Response, status, w =>
         {
             w.WriteStartObject();
             w.WriteStartObject("error");
             w.WriteString("code", code);
             w.WriteString("message", message);
+            if (target is not null) w.WriteString("target", target);
             w.WriteEndObject();
             w.WriteEndObject();
         });
-}
+    }
 
-/// <summary>ARM's gateway: common headers, <c>api-version</c>, authentication; then the handler.</summary>
-internal static class ArmPipeline
-{
-    /// <summary>Wraps an ARM handler: every response gets ARM's headers; unauthenticated requests get ARM's 401.</summary>
-    public static RequestDelegate Handle(EmulatorRuntime runtime, Func<ArmRequest, Task> handler) => async context =>
+    /// <summary>
+    /// 403 <c>AuthorizationFailed</c> with <c>x-ms-failure-cause: gateway</c>. ARM prints action and scope with lower-case
+    /// <c>resourcegroups</c> (Azure/azure-cli#29802, #32165).
+    /// </summary>
+    public static Task WriteAuthorizationFailedAsync(HttpContext context, ArmCaller caller, string action, string scope)
     {
-        var request = context.Request;
-        var headers = context.Response.Headers;
-        string requestId = Guid.NewGuid().ToString();
-        headers["x-ms-request-id"] = requestId;
-        // "If the caller does not specify this header, ARM will randomly generate a unique GUID" (common-api-details.md);
-        // a gateway-generated one equals the request id.
-        headers["x-ms-correlation-request-id"] = request.Headers["x-ms-correlation-request-id"] is { Count: > 0 } corr ? corr.ToString() : requestId;
-        if (string.Equals(request.Headers["x-ms-return-client-request-id"], "true", StringComparison.OrdinalIgnoreCase)
-            && request.Headers["x-ms-client-request-id"] is { Count: > 0 } clientRequestId)
-        {
-            headers["x-ms-client-request-id"] = clientRequestId.ToString();
-        }
-        headers.CacheControl = "no-cache";
-        headers.Pragma = "no-cache";
-        headers.Expires = "-1";
-
-        var (caller, failure) = await ArmAuthentication.AuthenticateAsync(request.Headers.Authorization.ToString(), runtime).ConfigureAwait(false);
-        string? subscriptionId = request.RouteValues["subscriptionId"]?.ToString();
-        string? tenant = subscriptionId is null ? null : runtime.State.FindSubscription(subscriptionId)?.TenantId;
-        if (caller is not null && tenant is not null && !string.Equals(caller.TenantId, tenant, StringComparison.OrdinalIgnoreCase))
-        {
-            // A token from another tenant than the subscription's (message as ARM sends it, e.g. in a blog post quoting the response;
-            // challenge text as quoted in Azure PowerShell's tenant lookup).
-            string tokenTenant = caller.TenantId;
-            caller = null;
-            failure = new ArmAuthenticationFailure("InvalidAuthenticationTokenTenant",
-                $"The access token is from the wrong issuer '{Identity.Issuers.V1(tokenTenant)}'. It must match the tenant '{Identity.Issuers.V1(tenant)}' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/{tenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.",
-                "The access token is from the wrong issuer. It must match the tenant associated with this subscription. Please use correct authority to get the token.");
-        }
-        if (caller is null)
-        {
-            // ARM's challenge; against a subscription URL authorization_uri carries the subscription's tenant (facts §2.2).
-            headers.WWWAuthenticate =
-                $"Bearer authorization_uri=\"https://login.windows.net/{tenant}\", error=\"invalid_token\", error_description=\"{failure!.ChallengeDescription}\"";
-            headers["x-ms-failure-cause"] = "gateway";
-            await ArmErrors.WriteAsync(context, 401, failure.Code, failure.Message).ConfigureAwait(false);
-            return;
-        }
-
-        if (request.Query["api-version"] is not { Count: > 0 } apiVersion || string.IsNullOrEmpty(apiVersion))
-        {
-            // MicrosoftDocs/feedback#2279.
-            await ArmErrors.WriteAsync(context, 400, "MissingApiVersionParameter",
-                "The api-version query parameter (?api-version=) is required for all requests.").ConfigureAwait(false);
-            return;
-        }
-
-        await handler(new ArmRequest(context, runtime, caller)).ConfigureAwait(false);
-    };
+        context.Response.Headers["x-ms-failure-cause"] = "gateway";
+        string shownAction = action.Replace("/resourceGroups/", "/resourcegroups/", StringComparison.OrdinalIgnoreCase);
+        string shownScope = scope.Replace("/resourceGroups/", "/resourcegroups/", StringComparison.OrdinalIgnoreCase);
+        return WriteAsync(context, 403, "AuthorizationFailed",
+            $"The client '{caller.AppId ?? caller.ObjectId}' with object id '{caller.ObjectId}' does not have authorization to perform action '{shownAction}' over scope '{shownScope}' or the scope is invalid. If access was recently granted, please refresh your credentials.");
+    }
 }

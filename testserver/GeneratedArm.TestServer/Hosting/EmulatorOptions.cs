@@ -40,4 +40,10 @@ internal sealed class EmulatorOptions
 
     /// <summary>When false, the admin API under <c>/_emulator</c> is not mapped.</summary>
     public bool AdminApi { get; set; } = true;
+
+    /// <summary>The ARM side's settings (RBAC enforcement, api-version checks, throttling, paging, deletions).</summary>
+    public Arm.ArmOptions Arm { get; } = new();
+
+    /// <summary>When set, the state is kept in this directory across restarts (standalone <c>--data-dir</c>; State/Persistence).</summary>
+    public string? DataDirectory { get; set; }
 }

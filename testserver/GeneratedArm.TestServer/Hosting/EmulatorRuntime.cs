@@ -1,6 +1,8 @@
+using GeneratedArm.TestServer.Arm;
 using GeneratedArm.TestServer.Faults;
 using GeneratedArm.TestServer.Identity;
 using GeneratedArm.TestServer.State;
+using GeneratedArm.TestServer.State.Persistence;
 
 namespace GeneratedArm.TestServer.Hosting;
 
@@ -10,7 +12,11 @@ internal sealed class EmulatorRuntime : IDisposable
     public EmulatorRuntime(EmulatorOptions options)
     {
         Options = options;
-        State = new EmulatorState(options.InitialState);
+        // With a data directory, the saved state wins over the configured one; every change is saved before it is acknowledged.
+        Persistence = options.DataDirectory is { } dataDirectory ? DurableStateStore.Open(dataDirectory) : null;
+        State = new EmulatorState(Persistence?.TryLoad() ?? options.InitialState);
+        Persistence?.Attach(State);
+        Arm = new ArmServices(options.Arm, options.TimeProvider);
         Tokens = new TokenIssuer(options);
         Faults = new FaultEngine(options.TimeProvider);
         foreach (var rule in options.InitialFaults) Faults.Add(rule);
@@ -21,6 +27,12 @@ internal sealed class EmulatorRuntime : IDisposable
     public TokenIssuer Tokens { get; }
     public RequestLog Requests { get; } = new();
     public FaultEngine Faults { get; }
+
+    /// <summary>The ARM side's throttling buckets and deletions in progress.</summary>
+    public ArmServices Arm { get; }
+
+    /// <summary>The durable store (standalone <c>--data-dir</c>), or null when the state lives in memory only.</summary>
+    public DurableStateStore? Persistence { get; }
 
     private readonly CancellationTokenSource _stopping = new();
 
@@ -45,6 +57,7 @@ internal sealed class EmulatorRuntime : IDisposable
     public void Reset()
     {
         State.Load(Options.InitialState);
+        Arm.Reset();
         Requests.Clear();
         Tokens.ClearCache();
         Faults.Clear();

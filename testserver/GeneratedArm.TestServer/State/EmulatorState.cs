@@ -4,7 +4,7 @@ namespace GeneratedArm.TestServer.State;
 /// The emulator's mutable state: a small store with explicit, thread-safe operations (one lock; the data is small).
 /// Each <see cref="AzureEmulator"/> owns one; nothing is static. ARM handlers and RBAC read and write through it.
 /// </summary>
-public sealed class EmulatorState
+public sealed partial class EmulatorState
 {
     private readonly Lock _gate = new();
     private readonly List<TenantInfo> _tenants = [];
@@ -34,7 +34,9 @@ public sealed class EmulatorState
             Replace(_roleDefinitions, snapshot.RoleDefinitions);
             Replace(_roleAssignments, snapshot.RoleAssignments);
             _imdsVirtualMachineName = snapshot.ImdsVirtualMachineName;
+            LoadArm(snapshot);
         }
+        OnChanged();
     }
 
     /// <summary>A consistent copy of the whole state.</summary>
@@ -52,6 +54,7 @@ public sealed class EmulatorState
                 RoleDefinitions = [.. _roleDefinitions],
                 RoleAssignments = [.. _roleAssignments],
                 ImdsVirtualMachineName = _imdsVirtualMachineName,
+                Resources = [.. _resources],
             };
         }
     }
@@ -88,18 +91,24 @@ public sealed class EmulatorState
     public bool UpsertResourceGroup(ResourceGroupInfo group)
     {
         ArgumentNullException.ThrowIfNull(group);
+        bool created;
         lock (_gate)
         {
             int i = _resourceGroups.FindIndex(g => Ci.Equals(g.SubscriptionId, group.SubscriptionId) && Ci.Equals(g.Name, group.Name));
-            if (i < 0) { _resourceGroups.Add(group); return true; }
-            _resourceGroups[i] = group with { Name = _resourceGroups[i].Name };
-            return false;
+            created = i < 0;
+            if (created) _resourceGroups.Add(group);
+            else _resourceGroups[i] = group with { Name = _resourceGroups[i].Name };
         }
+        OnChanged();
+        return created;
     }
 
     public bool RemoveResourceGroup(string subscriptionId, string name)
     {
-        lock (_gate) { return _resourceGroups.RemoveAll(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name)) > 0; }
+        bool removed;
+        lock (_gate) { removed = _resourceGroups.RemoveAll(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name)) > 0; }
+        OnChanged();
+        return removed;
     }
 
     // ---- identities --------------------------------------------------------------------------
@@ -128,6 +137,7 @@ public sealed class EmulatorState
             if (!_virtualMachines.Exists(v => Ci.Equals(v.Name, name))) throw new InvalidOperationException($"No virtual machine named '{name}'.");
             _imdsVirtualMachineName = name;
         }
+        OnChanged();
     }
 
     public IReadOnlyList<ManagedIdentityInfo> UserAssignedIdentities { get { lock (_gate) { return [.. _userAssignedIdentities]; } } }
@@ -168,11 +178,14 @@ public sealed class EmulatorState
         {
             _userAssignedIdentities.RemoveAll(u => Ci.Equals(u.ResourceId, identity.ResourceId));
             _userAssignedIdentities.Add(identity);
-            if (attachToVirtualMachine is null) return;
-            int i = _virtualMachines.FindIndex(v => Ci.Equals(v.Name, attachToVirtualMachine));
-            if (i < 0) throw new InvalidOperationException($"No virtual machine named '{attachToVirtualMachine}'.");
-            _virtualMachines[i] = _virtualMachines[i] with { UserAssignedIdentityIds = [.. _virtualMachines[i].UserAssignedIdentityIds, identity.ResourceId] };
+            if (attachToVirtualMachine is not null)
+            {
+                int i = _virtualMachines.FindIndex(v => Ci.Equals(v.Name, attachToVirtualMachine));
+                if (i < 0) throw new InvalidOperationException($"No virtual machine named '{attachToVirtualMachine}'.");
+                _virtualMachines[i] = _virtualMachines[i] with { UserAssignedIdentityIds = [.. _virtualMachines[i].UserAssignedIdentityIds, identity.ResourceId] };
+            }
         }
+        OnChanged();
     }
 
     // ---- RBAC --------------------------------------------------------------------------------
@@ -200,11 +213,15 @@ public sealed class EmulatorState
             _roleAssignments.RemoveAll(a => Ci.Equals(a.Name, assignment.Name));
             _roleAssignments.Add(assignment);
         }
+        OnChanged();
     }
 
     public bool RemoveRoleAssignment(string name)
     {
-        lock (_gate) { return _roleAssignments.RemoveAll(a => Ci.Equals(a.Name, name)) > 0; }
+        bool removed;
+        lock (_gate) { removed = _roleAssignments.RemoveAll(a => Ci.Equals(a.Name, name)) > 0; }
+        OnChanged();
+        return removed;
     }
 
     private static void Replace<T>(List<T> target, IEnumerable<T> source)

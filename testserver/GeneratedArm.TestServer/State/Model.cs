@@ -14,6 +14,9 @@ public sealed record ResourceGroupInfo(string SubscriptionId, string Name, strin
 
     /// <summary>ARM id, with ARM's camel-case <c>resourceGroups</c>.</summary>
     public string Id => $"/subscriptions/{SubscriptionId}/resourceGroups/{Name}";
+
+    /// <summary>Id of the resource that manages this group (<c>managedBy</c>), or null.</summary>
+    public string? ManagedBy { get; init; }
 }
 
 /// <summary>Kind of managed identity.</summary>
@@ -69,6 +72,15 @@ public sealed record RoleAssignmentInfo(string Name, string Scope, string RoleDe
 {
     /// <summary>ARM id of the assignment.</summary>
     public string Id => $"{(Scope == "/" ? "" : Scope)}/providers/Microsoft.Authorization/roleAssignments/{Name}";
+
+    /// <summary>Optional description (<c>properties.description</c>).</summary>
+    public string? Description { get; init; }
+
+    /// <summary>When ARM created the assignment (null for seeded ones).</summary>
+    public DateTimeOffset? CreatedOn { get; init; }
+
+    /// <summary>Object id of the principal that created the assignment through ARM (null for seeded ones).</summary>
+    public string? CreatedBy { get; init; }
 }
 
 /// <summary>
@@ -87,4 +99,6 @@ public sealed record EmulatorStateSnapshot
     public IReadOnlyList<RoleAssignmentInfo> RoleAssignments { get; init; } = [];
     /// <summary>Name of the VM whose IMDS the emulator plays (default: the first VM).</summary>
     public string? ImdsVirtualMachineName { get; init; }
+    /// <summary>Generic ARM resources (<c>{provider}/{type}/{name}</c> under a resource group), see <see cref="GenericResourceInfo"/>.</summary>
+    public IReadOnlyList<GenericResourceInfo> Resources { get; init; } = [];
 }

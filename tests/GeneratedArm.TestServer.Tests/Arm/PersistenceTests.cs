@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using GeneratedArm.TestServer.Hosting;
+using GeneratedArm.TestServer.Rbac;
+using static GeneratedArm.TestServer.Tests.Arm.ArmTestKit;
+
+namespace GeneratedArm.TestServer.Tests.Arm;
+
+/// <summary>Durable state (<c>--data-dir</c>): everything acknowledged survives restarts and <c>kill -9</c>; the file on disk always loads.</summary>
+public class PersistenceTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("garm-data-").FullName;
+
+    [TearDown]
+    public void DeleteDirectory()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    [Test]
+    public async Task In_process_emulator_with_a_data_directory_keeps_groups_resources_assignments_and_identities_across_restarts()
+    {
+        string assignment = Guid.NewGuid().ToString();
+        using (var first = AzureEmulator.Create(b => b.UseDataDirectory(_dir)))
+        {
+            using var client = first.CreateClient();
+            string admin = first.CreateAdministratorToken();
+            using var rg = await SendAsync(client, HttpMethod.Put, Rg("Kept"), admin, """{"location":"eastus","tags":{"k":"v"}}""");
+            using var res = await SendAsync(client, HttpMethod.Put, $"/subscriptions/{Sub}/resourceGroups/Kept/providers/Microsoft.Web/sites/app?api-version=2023-01-01", admin, """{"location":"eastus","properties":{"n":1}}""");
+            using var ra = await SendAsync(client, HttpMethod.Put, $"/subscriptions/{Sub}/resourceGroups/Kept/providers/Microsoft.Authorization/roleAssignments/{assignment}?api-version=2022-04-01", admin,
+                $$$"""{"properties":{"roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/{{{BuiltInRoles.ReaderId}}}","principalId":"{{{TutorialDefaults.SystemAssignedPrincipalId}}}"}}""");
+            Assert.That((rg.StatusCode, res.StatusCode, ra.StatusCode), Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created)));
+            first.State.AddUserAssignedIdentity(new State.ManagedIdentityInfo(State.ManagedIdentityKind.UserAssigned,
+                $"/subscriptions/{Sub}/resourceGroups/Kept/providers/Microsoft.ManagedIdentity/userAssignedIdentities/late", Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), TutorialDefaults.TenantId));
+        }
+
+        // A different configuration on restart: the saved state wins.
+        using var second = AzureEmulator.Create(b => b.UseDataDirectory(_dir).AddResourceGroup("NotApplied"));
+        using var client2 = second.CreateClient();
+        using var read = await SendAsync(client2, HttpMethod.Get, $"/subscriptions/{Sub}/resourceGroups/Kept/providers/Microsoft.Web/sites/app?api-version=2023-01-01", VmToken(second));
+
+        Assert.That(second.State.FindResourceGroup(Sub, "kept")!.Tags["k"], Is.EqualTo("v"));
+        Assert.That(second.State.FindResourceGroup(Sub, "NotApplied"), Is.Null);
+        Assert.That(second.State.FindRoleAssignment(assignment), Is.Not.Null);
+        Assert.That(second.State.UserAssignedIdentities.Select(u => u.ResourceId), Has.Some.EndsWith("/late"));
+        Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the VM's identity reads Kept through the persisted assignment");
+        Assert.That((await JsonAsync(read)).GetProperty("properties").GetProperty("n").GetInt32(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_deletion_acknowledged_before_a_restart_completes_after_it()
+    {
+        string location;
+        using (var first = AzureEmulator.Create(b => b.UseDataDirectory(_dir).WithResourceGroupDeletion(polls: 10, duration: TimeSpan.FromHours(1))))
+        {
+            using var client = first.CreateClient();
+            string admin = first.CreateAdministratorToken();
+            using var rg = await SendAsync(client, HttpMethod.Put, Rg("Interrupted"), admin, """{"location":"eastus"}""");
+            using var accepted = await SendAsync(client, HttpMethod.Delete, Rg("Interrupted"), admin);
+            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            location = accepted.Headers.Location!.ToString();
+        }
+        using var second = AzureEmulator.Create(b => b.UseDataDirectory(_dir));
+        using var client2 = second.CreateClient();
+        string admin2 = second.CreateAdministratorToken();
+
+        using var poll = await SendAsync(client2, HttpMethod.Get, location, admin2);
+        using var read = await SendAsync(client2, HttpMethod.Get, Rg("Interrupted"), admin2);
+
+        Assert.That(poll.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Admin_reset_returns_to_the_configured_state_and_persists_that()
+    {
+        using (var first = AzureEmulator.Create(b => b.UseDataDirectory(_dir)))
+        {
+            using var client = first.CreateClient();
+            using var rg = await SendAsync(client, HttpMethod.Put, Rg("Gone"), first.CreateAdministratorToken(), """{"location":"eastus"}""");
+            using var reset = await client.PostAsync(new Uri("https://management.azure.com/_emulator/reset"), null);
+            Assert.That(reset.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        using var second = AzureEmulator.Create(b => b.UseDataDirectory(_dir));
+
+        Assert.That(second.State.FindResourceGroup(Sub, "Gone"), Is.Null);
+        Assert.That(second.State.FindResourceGroup(Sub, "DevTest"), Is.Not.Null);
+    }
+
+    [Test]
+    public void A_leftover_temporary_file_from_an_interrupted_write_is_ignored_and_a_foreign_file_is_a_clear_error()
+    {
+        using (var first = AzureEmulator.Create(b => b.UseDataDirectory(_dir).AddResourceGroup("Saved"))) { }
+        File.WriteAllText(Path.Combine(_dir, "state.json.tmp"), "{\"format\":\"generatedarm-emulator-state/1\",\"state\":{\"resourceGr");
+
+        using (var second = AzureEmulator.Create(b => b.UseDataDirectory(_dir)))
+        {
+            Assert.That(second.State.FindResourceGroup(Sub, "Saved"), Is.Not.Null);
+        }
+        Assert.That(File.Exists(Path.Combine(_dir, "state.json.tmp")), Is.False);
+
+        File.WriteAllText(Path.Combine(_dir, "state.json"), "{\"something\":\"else\"}");
+        Assert.That(() => AzureEmulator.Create(b => b.UseDataDirectory(_dir)), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("not an emulator state file"));
+    }
+
+    /// <summary>
+    /// The standalone program with <c>--data-dir</c>: concurrent writes, <c>kill -9</c> while they are in flight, restart — every write
+    /// that was answered 2xx is there, and the state loads.
+    /// </summary>
+    [Test]
+    [Platform(Include = "Linux,MacOsX", Reason = "kill -9")]
+    public async Task Every_acknowledged_write_survives_kill_9_of_the_standalone_emulator()
+    {
+        var (process, imds, arm) = await StartAsync();
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        string? assignment = null;
+        try
+        {
+            using var http = Client();
+            string admin = await AdminTokenAsync(http, imds);
+            using (var ra = await Send(http, HttpMethod.Put, $"{arm}/subscriptions/{Sub}/resourceGroups/DevTest/providers/Microsoft.Authorization/roleAssignments/{Guid.Empty.ToString()[..^1]}1?api-version=2022-04-01", admin,
+                $$$"""{"properties":{"roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/{{{BuiltInRoles.ContributorId}}}","principalId":"{{{TutorialDefaults.SystemAssignedPrincipalId}}}"}}"""))
+            {
+                Assert.That(ra.StatusCode, Is.EqualTo(HttpStatusCode.Created), await ra.Content.ReadAsStringAsync());
+                assignment = "00000000-0000-0000-0000-000000000001";
+            }
+
+            // Writers run until the process dies under them.
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+            {
+                for (int i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    string name = $"w{w}-{i}";
+                    try
+                    {
+                        using var r = await Send(http, HttpMethod.Put, $"{arm}/subscriptions/{Sub}/resourcegroups/{name}?api-version=2022-09-01", admin, """{"location":"westus"}""");
+                        if (r.StatusCode == HttpStatusCode.Created) acknowledged.Add(name);
+                    }
+                    catch (HttpRequestException) { return; }
+                    catch (TaskCanceledException) { return; }
+                }
+            })).ToArray();
+            while (acknowledged.Count < 40) await Task.Delay(5);
+            process.Kill(); // SIGKILL on Unix: no shutdown code runs.
+            await process.WaitForExitAsync();
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+            process.Dispose();
+        }
+
+        var (restarted, imds2, arm2) = await StartAsync();
+        try
+        {
+            using var http = Client();
+            string admin = await AdminTokenAsync(http, imds2);
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            string? next = $"{arm2}/subscriptions/{Sub}/resourcegroups?api-version=2022-09-01";
+            while (next is not null)
+            {
+                using var page = await Send(http, HttpMethod.Get, next, admin);
+                var body = JsonDocument.Parse(await page.Content.ReadAsStringAsync()).RootElement;
+                foreach (var g in body.GetProperty("value").EnumerateArray()) names.Add(g.GetProperty("name").GetString()!);
+                next = body.TryGetProperty("nextLink", out var link) ? link.GetString() : null;
+            }
+            // The VM's token issued before the kill still validates: the signing key lives in the data directory too.
+            using var vmWrite = await Send(http, HttpMethod.Patch, $"{arm2}/subscriptions/{Sub}/resourcegroups/DevTest?api-version=2022-09-01", await VmTokenAsync(http, imds2), """{"tags":{"after":"restart"}}""");
+
+            Assert.That(acknowledged, Has.Count.GreaterThanOrEqualTo(40));
+            Assert.That(acknowledged.Where(n => !names.Contains(n)), Is.Empty, "acknowledged writes lost");
+            Assert.That(vmWrite.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the Contributor assignment survived");
+            Assert.That(assignment, Is.Not.Null);
+            TestContext.Out.WriteLine($"{acknowledged.Count} acknowledged writes before kill -9; {names.Count} groups after restart");
+        }
+        finally
+        {
+            restarted.Kill();
+            await restarted.WaitForExitAsync();
+            restarted.Dispose();
+        }
+    }
+
+    [Test]
+    public async Task Standalone_emulator_refuses_a_data_directory_holding_something_else_with_exit_code_2()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "state.json"), "not json at all");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add("--data-dir");
+        start.ArgumentList.Add(_dir);
+        using var process = Process.Start(start)!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
+        await process.WaitForExitAsync(cts.Token);
+
+        Assert.That(process.ExitCode, Is.EqualTo(2));
+        Assert.That(await stderr, Does.Contain("state.json' is not valid JSON"));
+    }
+
+    private async Task<(Process Process, string Imds, string Arm)> StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add("--data-dir");
+        start.ArgumentList.Add(_dir);
+        var process = Process.Start(start)!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string? line;
+        try
+        {
+            line = await process.StandardOutput.ReadLineAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            Assert.Fail("no ready line within 30 s: " + await process.StandardError.ReadToEndAsync());
+            throw;
+        }
+        Assert.That(line, Does.StartWith("GeneratedArm emulator ready"));
+        string Value(string key) => line!.Split(' ').Single(p => p.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
+        return (process, Value("imds"), Value("arm"));
+    }
+
+    private static HttpClient Client() => new(new HttpClientHandler
+    {
+        // Standalone ARM serves a self-signed certificate; this test is about durability, the HTTPS trust test is StandaloneTests'.
+        ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+    });
+
+    private static async Task<string> AdminTokenAsync(HttpClient http, string imds)
+    {
+        using var response = await http.PostAsync(new Uri($"{imds}/_emulator/arm/administrator-token"), null);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    private static async Task<string> VmTokenAsync(HttpClient http, string imds)
+    {
+        using var request = TestHelpers.ImdsRequest($"{imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/");
+        using var response = await http.SendAsync(request);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    private static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string url, string token, string? body = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        return await http.SendAsync(request);
+    }
+}

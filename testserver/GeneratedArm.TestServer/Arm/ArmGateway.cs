@@ -1,0 +1,221 @@
+using System.Globalization;
+using GeneratedArm.TestServer.Arm.Resources;
+using GeneratedArm.TestServer.Arm.Throttling;
+using GeneratedArm.TestServer.Hosting;
+using GeneratedArm.TestServer.Rbac;
+using Microsoft.AspNetCore.Http;
+
+namespace GeneratedArm.TestServer.Arm;
+
+/// <summary>
+/// What a request does once its path and method are known: the bucket it draws from, the RBAC action and scope checked at the gateway
+/// (null: the handler filters or no check), the api-versions its type accepts (null: any well-formed), and the handler.
+/// </summary>
+internal sealed record ArmOperation(ArmOperationKind Kind, string? Action, string? Scope, IReadOnlyList<string>? Versions, Func<ArmRequest, Task> Handler);
+
+/// <summary>
+/// ARM's front door, in ARM's order: common headers → authentication (401) → <c>api-version</c> present (400) → route (404/405) →
+/// <c>api-version</c> supported (400) → subscription exists and belongs to the token's tenant (404/401) → throttling (429) →
+/// RBAC (403) → handler. Unexpected failures become ARM's 500 <c>InternalServerError</c> envelope (a last resort: bad input is
+/// answered with 4xx by the checks above and the handlers).
+/// </summary>
+internal static class ArmGateway
+{
+    public static async Task HandleAsync(HttpContext context, EmulatorRuntime runtime)
+    {
+        SetCommonHeaders(context);
+        try
+        {
+            await HandleCoreAsync(context, runtime).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            SetCommonHeaders(context);
+            await ArmErrors.WriteAsync(context, 500, "InternalServerError",
+                "Encountered internal server error. Diagnostic information: timestamp '" + runtime.UtcNow.ToString("yyyyMMddTHHmmssZ", CultureInfo.InvariantCulture)
+                + "', subscription id '', tracking id '" + context.Response.Headers["x-ms-request-id"] + "', request correlation id '"
+                + context.Response.Headers["x-ms-correlation-request-id"] + "'.").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// <c>x-ms-request-id</c> (generated), <c>x-ms-correlation-request-id</c> ("If the caller does not specify this header, ARM will
+    /// randomly generate a unique GUID" — common-api-details.md; a generated one equals the request id), <c>x-ms-client-request-id</c>
+    /// echoed when <c>x-ms-return-client-request-id: true</c>, <c>x-ms-routing-request-id</c>, and ARM's no-cache headers.
+    /// </summary>
+    internal static void SetCommonHeaders(HttpContext context)
+    {
+        var request = context.Request;
+        var headers = context.Response.Headers;
+        string requestId = headers["x-ms-request-id"] is { Count: > 0 } existing ? existing.ToString() : Guid.NewGuid().ToString();
+        headers["x-ms-request-id"] = requestId;
+        headers["x-ms-correlation-request-id"] = request.Headers["x-ms-correlation-request-id"] is { Count: > 0 } corr && !string.IsNullOrWhiteSpace(corr)
+            ? corr.ToString()
+            : requestId;
+        if (string.Equals(request.Headers["x-ms-return-client-request-id"], "true", StringComparison.OrdinalIgnoreCase)
+            && request.Headers["x-ms-client-request-id"] is { Count: > 0 } clientRequestId)
+        {
+            headers["x-ms-client-request-id"] = clientRequestId.ToString();
+        }
+        headers["x-ms-routing-request-id"] = "EMULATOR:" + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ":" + requestId;
+        headers.CacheControl = "no-cache";
+        headers.Pragma = "no-cache";
+        headers.Expires = "-1";
+        headers["X-Content-Type-Options"] = "nosniff";
+        headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+    }
+
+    private static async Task HandleCoreAsync(HttpContext context, EmulatorRuntime runtime)
+    {
+        var request = context.Request;
+        var target = ArmTarget.Parse(request.Path.Value ?? "");
+
+        var (caller, failure) = await ArmAuthentication.AuthenticateAsync(request.Headers.Authorization.ToString(), runtime).ConfigureAwait(false);
+        if (caller is null)
+        {
+            // ARM's challenge; against a subscription URL authorization_uri carries the subscription's tenant (facts §2.2).
+            string? tenant = target.SubscriptionId is null ? null : runtime.State.FindSubscription(target.SubscriptionId)?.TenantId;
+            context.Response.Headers.WWWAuthenticate =
+                $"Bearer authorization_uri=\"https://login.windows.net/{tenant}\", error=\"invalid_token\", error_description=\"{failure!.ChallengeDescription}\"";
+            context.Response.Headers["x-ms-failure-cause"] = "gateway";
+            await ArmErrors.WriteAsync(context, 401, failure.Code, failure.Message).ConfigureAwait(false);
+            return;
+        }
+
+        var apiVersions = request.Query["api-version"];
+        if (apiVersions.Count == 0 || string.IsNullOrWhiteSpace(apiVersions[0]))
+        {
+            // MicrosoftDocs/feedback#2279.
+            await ArmErrors.WriteAsync(context, 400, "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.").ConfigureAwait(false);
+            return;
+        }
+        string apiVersion = apiVersions[0]!;
+
+        runtime.Arm.Deletions.Advance(runtime.State);
+
+        var operation = ArmRoutes.Resolve(target, request.Method, out int status, out string? code, out string? message);
+        if (operation is null)
+        {
+            await ArmErrors.WriteAsync(context, status, code!, message!).ConfigureAwait(false);
+            return;
+        }
+
+        if (apiVersions.Count > 1 || !ApiVersions.IsAccepted(apiVersion, operation.Versions, runtime.Options.Arm.AcceptAnyApiVersion))
+        {
+            await ArmErrors.WriteAsync(context, 400, "InvalidApiVersionParameter",
+                ApiVersions.InvalidMessage(apiVersions.ToString(), operation.Versions)).ConfigureAwait(false);
+            return;
+        }
+
+        if (target.SubscriptionId is { } subscriptionId)
+        {
+            var subscription = runtime.State.FindSubscription(subscriptionId);
+            if (subscription is null)
+            {
+                await ArmErrors.WriteAsync(context, 404, "SubscriptionNotFound", $"The subscription '{subscriptionId}' could not be found.").ConfigureAwait(false);
+                return;
+            }
+            if (!string.Equals(subscription.TenantId, caller.TenantId, StringComparison.OrdinalIgnoreCase))
+            {
+                // The token's tenant must be the subscription's (ARM's InvalidAuthenticationTokenTenant).
+                context.Response.Headers.WWWAuthenticate =
+                    $"Bearer authorization_uri=\"https://login.windows.net/{subscription.TenantId}\", error=\"invalid_token\", error_description=\"The access token is from the wrong issuer. It must match the tenant associated with this subscription. Please use correct authority to get the token.\"";
+                context.Response.Headers["x-ms-failure-cause"] = "gateway";
+                await ArmErrors.WriteAsync(context, 401, "InvalidAuthenticationTokenTenant",
+                    $"The access token is from the wrong issuer '{Identity.Issuers.V1(caller.TenantId)}'. It must match the tenant '{Identity.Issuers.V1(subscription.TenantId)}' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/{subscription.TenantId}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.")
+                    .ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (!await ThrottleAsync(context, runtime, target, caller, operation.Kind).ConfigureAwait(false)) return;
+
+        var arm = new ArmRequest(context, runtime, caller, target, apiVersion);
+        if (operation.Action is not null && operation.Scope is not null && !await arm.AuthorizeAsync(operation.Action, operation.Scope).ConfigureAwait(false))
+            return;
+
+        await operation.Handler(arm).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes a token from the caller's bucket; sets <c>x-ms-ratelimit-remaining-{subscription|tenant}-{reads|writes|deletes}</c>; 429 when empty and throttling is on.</summary>
+    private static async Task<bool> ThrottleAsync(HttpContext context, EmulatorRuntime runtime, ArmTarget target, ArmCaller caller, ArmOperationKind kind)
+    {
+        var options = runtime.Options.Arm;
+        string scopeKey = target.SubscriptionId ?? ("tenant:" + caller.TenantId);
+        var (allowed, remaining, retryAfter) = runtime.Arm.Buckets.Take(scopeKey, caller.ObjectId, kind, options.Limits, options.Throttling);
+        string level = target.SubscriptionId is null ? "tenant" : "subscription";
+        string op = kind switch { ArmOperationKind.Read => "reads", ArmOperationKind.Write => "writes", _ => "deletes" };
+        context.Response.Headers[$"x-ms-ratelimit-remaining-{level}-{op}"] = remaining.ToString(CultureInfo.InvariantCulture);
+        if (allowed) return true;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        string kindName = kind switch { ArmOperationKind.Read => "read", ArmOperationKind.Write => "write", _ => "delete" };
+        // velero-io/velero#9171 (ARM's current message).
+        await ArmErrors.WriteAsync(context, 429, level == "tenant" ? "TenantRequestsThrottled" : "SubscriptionRequestsThrottled",
+            $"Number of '{kindName}' requests for {level} '{(target.SubscriptionId ?? caller.TenantId)}' actor '{caller.ObjectId}' exceeded. Please try again after '{retryAfter}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.")
+            .ConfigureAwait(false);
+        return false;
+    }
+}
+
+/// <summary>Maps (target, method) to an <see cref="ArmOperation"/>; ARM's 404/405 otherwise.</summary>
+internal static class ArmRoutes
+{
+    private const string RgRead = "Microsoft.Resources/subscriptions/resourceGroups/read";
+    private const string RgWrite = "Microsoft.Resources/subscriptions/resourceGroups/write";
+    private const string RgDelete = "Microsoft.Resources/subscriptions/resourceGroups/delete";
+
+    public static ArmOperation? Resolve(ArmTarget target, string method, out int status, out string? code, out string? message)
+    {
+        status = 0;
+        code = message = null;
+        bool get = HttpMethods.IsGet(method), head = HttpMethods.IsHead(method), put = HttpMethods.IsPut(method),
+            patch = HttpMethods.IsPatch(method), delete = HttpMethods.IsDelete(method);
+        var read = ArmOperationKind.Read;
+        var write = ArmOperationKind.Write;
+        var del = ArmOperationKind.Delete;
+        ArmOperation? op = target.Kind switch
+        {
+            ArmTargetKind.SubscriptionList when get => new(read, null, null, ApiVersions.Subscriptions, Subscriptions.ListAsync),
+            ArmTargetKind.Subscription when get => new(read, null, null, ApiVersions.Subscriptions, Subscriptions.GetAsync),
+            ArmTargetKind.TenantList when get => new(read, null, null, ApiVersions.Subscriptions, Subscriptions.ListTenantsAsync),
+            ArmTargetKind.ProviderList when get => new(read, null, null, ApiVersions.ResourceGroups, Providers.ListAsync),
+            ArmTargetKind.Provider when get => new(read, null, null, ApiVersions.ResourceGroups, Providers.GetAsync),
+            ArmTargetKind.ResourceGroupList when get => new(read, null, null, ApiVersions.ResourceGroups, ResourceGroups.ListAsync),
+            ArmTargetKind.ResourceGroup when get || head => new(read, RgRead, target.Id, ApiVersions.ResourceGroups, get ? ResourceGroups.GetAsync : ResourceGroups.HeadAsync),
+            ArmTargetKind.ResourceGroup when put => new(write, RgWrite, target.Id, ApiVersions.ResourceGroups, ResourceGroups.PutAsync),
+            ArmTargetKind.ResourceGroup when patch => new(write, RgWrite, target.Id, ApiVersions.ResourceGroups, ResourceGroups.PatchAsync),
+            ArmTargetKind.ResourceGroup when delete => new(del, RgDelete, target.Id, ApiVersions.ResourceGroups, ResourceGroups.DeleteAsync),
+            ArmTargetKind.OperationResult when get => new(read, null, null, null, ResourceGroups.PollDeletionAsync),
+            ArmTargetKind.ResourcesInGroup when get => new(read, "Microsoft.Resources/subscriptions/resourceGroups/resources/read", target.Id, ApiVersions.ResourceGroups, GenericResources.ListInGroupAsync),
+            ArmTargetKind.ResourcesInSubscription when get => new(read, null, null, ApiVersions.ResourceGroups, GenericResources.ListInSubscriptionAsync),
+            ArmTargetKind.Resource when get || head => new(read, target.ResourceType + "/read", target.Id, null, GenericResources.GetAsync),
+            ArmTargetKind.Resource when put || patch => new(write, target.ResourceType + "/write", target.Id, null, patch ? GenericResources.PatchAsync : GenericResources.PutAsync),
+            ArmTargetKind.Resource when delete => new(del, target.ResourceType + "/delete", target.Id, null, GenericResources.DeleteAsync),
+            ArmTargetKind.ResourceCollection when get => new(read, null, null, null, GenericResources.ListCollectionAsync),
+            ArmTargetKind.RoleAssignment when get => new(read, RoleAssignments.ReadAction, target.Scope!.Id, ApiVersions.RoleAssignments, RoleAssignments.GetAsync),
+            ArmTargetKind.RoleAssignment when put => new(write, RoleAssignments.WriteAction, target.Scope!.Id, ApiVersions.RoleAssignments, RoleAssignments.PutAsync),
+            ArmTargetKind.RoleAssignment when delete => new(del, RoleAssignments.DeleteAction, target.Scope!.Id, ApiVersions.RoleAssignments, RoleAssignments.DeleteAsync),
+            ArmTargetKind.RoleAssignmentList when get => new(read, RoleAssignments.ReadAction, target.Scope!.Id, ApiVersions.RoleAssignments, RoleAssignments.ListAsync),
+            // Built-in role definitions are readable by every authenticated caller at the tenant root; below it RBAC applies.
+            ArmTargetKind.RoleDefinition when get => new(read, target.Scope!.Id == "/" ? null : RoleDefinitions.ReadAction, target.Scope.Id, ApiVersions.RoleDefinitions, RoleDefinitions.GetAsync),
+            ArmTargetKind.RoleDefinitionList when get => new(read, target.Scope!.Id == "/" ? null : RoleDefinitions.ReadAction, target.Scope.Id, ApiVersions.RoleDefinitions, RoleDefinitions.ListAsync),
+            _ => null,
+        };
+        if (op is not null) return op;
+        if (target.Kind == ArmTargetKind.Unknown)
+        {
+            status = 404;
+            code = "NotFound";
+            message = "The requested resource could not be found. Check the request path: the emulator serves subscriptions, resource groups, "
+                + "generic resources under resource groups, operation results and Microsoft.Authorization role assignments and definitions.";
+            return null;
+        }
+        // ASP.NET Web API's message, which ARM returns for unsupported methods.
+        status = 405;
+        code = "MethodNotAllowed";
+        message = $"The requested resource does not support http method '{method}'.";
+        return null;
+    }
+}

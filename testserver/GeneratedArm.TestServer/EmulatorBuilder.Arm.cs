@@ -1,0 +1,80 @@
+using GeneratedArm.TestServer.Arm;
+
+namespace GeneratedArm.TestServer;
+
+// The ARM side's settings (testserver/ARM.md).
+public sealed partial class EmulatorBuilder
+{
+    /// <summary>Switches RBAC enforcement on (default) or off: off, every authenticated caller may do everything.</summary>
+    public EmulatorBuilder EnforceRbac(bool enabled = true)
+    {
+        Options.Arm.EnforceRbac = enabled;
+        return this;
+    }
+
+    /// <summary>Loose api-versions: any well-formed <c>yyyy-MM-dd[-preview]</c> is accepted for every resource type.</summary>
+    public EmulatorBuilder AcceptAnyApiVersion(bool enabled = true)
+    {
+        Options.Arm.AcceptAnyApiVersion = enabled;
+        return this;
+    }
+
+    /// <summary>Turns on ARM's token-bucket throttling (429 + <c>Retry-After</c>), with Azure's limits unless others are given.</summary>
+    public EmulatorBuilder EnableArmThrottling(ThrottlingLimits? limits = null)
+    {
+        Options.Arm.Throttling = true;
+        if (limits is not null) Options.Arm.Limits = limits;
+        return this;
+    }
+
+    /// <summary>The largest page ARM's lists answer (default 1000); a small one makes clients follow <c>nextLink</c>.</summary>
+    public EmulatorBuilder WithArmPageSize(int pageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        Options.Arm.PageSize = pageSize;
+        return this;
+    }
+
+    /// <summary>How a resource-group deletion runs: polls answered 202 before 200, the time after which it completes anyway, and the <c>Retry-After</c> sent.</summary>
+    public EmulatorBuilder WithResourceGroupDeletion(int polls = 1, TimeSpan? duration = null, int retryAfterSeconds = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(polls);
+        ArgumentOutOfRangeException.ThrowIfNegative(retryAfterSeconds);
+        Options.Arm.DeletionPolls = polls;
+        if (duration is { } d) Options.Arm.DeletionDuration = d;
+        Options.Arm.OperationRetryAfterSeconds = retryAfterSeconds;
+        return this;
+    }
+
+    /// <summary>The largest request body ARM accepts (default 4 MiB; 413 above).</summary>
+    public EmulatorBuilder WithMaxRequestBodyBytes(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1);
+        Options.Arm.MaxRequestBodyBytes = bytes;
+        return this;
+    }
+
+    /// <summary>Lists a resource type (e.g. <c>Microsoft.Cache/redis</c>) with its api-versions (newest first) under <c>/subscriptions/{s}/providers</c>, for SDKs that look api-versions up.</summary>
+    public EmulatorBuilder AddResourceType(string type, params string[] apiVersions)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        if (!type.Contains('/', StringComparison.Ordinal)) throw new ArgumentException("A resource type is '{namespace}/{type}'.", nameof(type));
+        Options.Arm.ResourceTypes[type] = apiVersions is { Length: > 0 } ? apiVersions : ["2024-01-01"];
+        return this;
+    }
+
+    /// <summary>Leaves out the administrator's seeded Owner assignments (see <see cref="ArmAdministrator"/>).</summary>
+    public EmulatorBuilder WithoutAdministrator()
+    {
+        Options.Arm.SeedAdministrator = false;
+        return this;
+    }
+
+    /// <summary>Keeps the state in <paramref name="directory"/> across restarts (what standalone <c>--data-dir</c> does). The saved state, when present, replaces the configured one.</summary>
+    public EmulatorBuilder UseDataDirectory(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Options.DataDirectory = directory;
+        return this;
+    }
+}

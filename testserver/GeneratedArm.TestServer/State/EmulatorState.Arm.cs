@@ -1,0 +1,137 @@
+using System.Text.Json;
+
+namespace GeneratedArm.TestServer.State;
+
+/// <summary>
+/// A resource of any type under a resource group, stored as its PUT body (see the ARM side's documentation, testserver/ARM.md).
+/// <see cref="Id"/> keeps the creation casing; <see cref="Type"/> is the full type (<c>Microsoft.Network/virtualNetworks/subnets</c>)
+/// and <see cref="Name"/> the last name segment, as ARM reports them.
+/// </summary>
+public sealed record GenericResourceInfo(string Id, string Type, string Name, string SubscriptionId, string ResourceGroup, JsonElement Body);
+
+// The ARM side's operations on the state: generic resources, resource-group deletion with everything it contains,
+// role assignments scoped inside. Same lock and same rules as the rest of EmulatorState.
+public sealed partial class EmulatorState
+{
+    private readonly List<GenericResourceInfo> _resources = [];
+
+    /// <summary>Called after every change, outside the lock (durable state writes the new state before the request is answered).</summary>
+    internal Action? Changed { get; set; }
+
+    private void OnChanged() => Changed?.Invoke();
+
+    private void LoadArm(EmulatorStateSnapshot snapshot) => Replace(_resources, snapshot.Resources ?? []);
+
+    /// <summary>All generic resources.</summary>
+    public IReadOnlyList<GenericResourceInfo> Resources { get { lock (_gate) { return [.. _resources]; } } }
+
+    /// <summary>The resource with this id (case-insensitive), or null.</summary>
+    public GenericResourceInfo? FindResource(string id)
+    {
+        lock (_gate) { return _resources.Find(r => Ci.Equals(r.Id, id)); }
+    }
+
+    /// <summary>Creates or replaces a resource; an existing one keeps its id casing. Returns the stored resource and whether it was created.</summary>
+    public (GenericResourceInfo Resource, bool Created) UpsertResource(GenericResourceInfo resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        (GenericResourceInfo, bool) result;
+        lock (_gate)
+        {
+            int i = _resources.FindIndex(r => Ci.Equals(r.Id, resource.Id));
+            if (i < 0)
+            {
+                _resources.Add(resource);
+                result = (resource, true);
+            }
+            else
+            {
+                var existing = _resources[i];
+                _resources[i] = resource with { Id = existing.Id, Name = existing.Name, Type = existing.Type, ResourceGroup = existing.ResourceGroup };
+                result = (_resources[i], false);
+            }
+        }
+        OnChanged();
+        return result;
+    }
+
+    /// <summary>Deletes a resource, its child resources and the role assignments scoped at or below it. True when it existed.</summary>
+    public bool RemoveResource(string id)
+    {
+        bool removed;
+        lock (_gate)
+        {
+            removed = _resources.RemoveAll(r => Ci.Equals(r.Id, id)) > 0;
+            if (removed)
+            {
+                _resources.RemoveAll(r => IsBelow(r.Id, id));
+                _roleAssignments.RemoveAll(a => Ci.Equals(a.Scope, id) || IsBelow(a.Scope, id));
+            }
+        }
+        if (removed) OnChanged();
+        return removed;
+    }
+
+    /// <summary>Sets a resource group's provisioning state (e.g. <c>Deleting</c>); false when the group does not exist.</summary>
+    public bool SetResourceGroupProvisioningState(string subscriptionId, string name, string provisioningState)
+    {
+        lock (_gate)
+        {
+            int i = _resourceGroups.FindIndex(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name));
+            if (i < 0) return false;
+            _resourceGroups[i] = _resourceGroups[i] with { ProvisioningState = provisioningState };
+        }
+        OnChanged();
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes a resource group with everything in it, as ARM's resource-group deletion job does: its resources, its virtual machines
+    /// (and their system-assigned identities), its user-assigned identities, and every role assignment scoped at or below it.
+    /// True when the group existed.
+    /// </summary>
+    public bool DeleteResourceGroupCascade(string subscriptionId, string name)
+    {
+        bool removed;
+        lock (_gate)
+        {
+            var group = _resourceGroups.Find(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name));
+            removed = group is not null;
+            if (group is not null)
+            {
+                string id = group.Id;
+                _resourceGroups.Remove(group);
+                _resources.RemoveAll(r => IsBelow(r.Id, id));
+                _virtualMachines.RemoveAll(v => Ci.Equals(v.SubscriptionId, subscriptionId) && Ci.Equals(v.ResourceGroup, name));
+                _userAssignedIdentities.RemoveAll(u => IsBelow(u.ResourceId, id));
+                _roleAssignments.RemoveAll(a => Ci.Equals(a.Scope, id) || IsBelow(a.Scope, id));
+            }
+        }
+        if (removed) OnChanged();
+        return removed;
+    }
+
+    /// <summary>Adds a role assignment unless one with the same name exists; returns the stored one and whether it was created.</summary>
+    public (RoleAssignmentInfo Assignment, bool Created) AddRoleAssignmentIfAbsent(RoleAssignmentInfo assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        lock (_gate)
+        {
+            var existing = _roleAssignments.Find(a => Ci.Equals(a.Name, assignment.Name));
+            if (existing is not null) return (existing, false);
+            _roleAssignments.Add(assignment);
+        }
+        OnChanged();
+        return (assignment, true);
+    }
+
+    /// <summary>The role assignment with this name (a GUID, unique across scopes as in Azure), or null.</summary>
+    public RoleAssignmentInfo? FindRoleAssignment(string name)
+    {
+        lock (_gate) { return _roleAssignments.Find(a => Ci.Equals(a.Name, name)); }
+    }
+
+    /// <summary>True when <paramref name="id"/> is strictly below <paramref name="parent"/> (segment-wise, case-insensitive).</summary>
+    private static bool IsBelow(string id, string parent) =>
+        id.Length > parent.Length + 1 && id.StartsWith(parent, StringComparison.OrdinalIgnoreCase) && id[parent.Length] == '/';
+}
