@@ -19,16 +19,9 @@ public sealed class TutorialJourneyTests
     [Test]
     public async Task Managed_identity_token_reads_DevTest_into_the_generated_model()
     {
-        await using var emulator = AzureEmulator.Create();
-        var handler = emulator.CreateHandler();
-        using var credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions
-        {
-            Endpoint = new Uri("http://169.254.169.254"),
-            Transport = handler,
-        });
-        var arm = new ArmClient(credential, new ArmClientOptions { Endpoint = new Uri("https://management.azure.com"), Transport = handler });
+        await using var journey = new Journey();
 
-        ResourceGroup group = await arm.GetAsync<ResourceGroup>(DevTestPath, "2016-06-01");
+        ResourceGroup group = await journey.Arm.GetAsync<ResourceGroup>(DevTestPath, "2016-06-01");
 
         var expected = JsonSerializer.Deserialize<ResourceGroup>(TutorialJson)!;
         Assert.Multiple(() =>
@@ -43,19 +36,12 @@ public sealed class TutorialJourneyTests
     [Test]
     public async Task Token_comes_from_IMDS_as_the_tutorial_requests_it_and_is_sent_to_ARM_as_a_bearer()
     {
-        await using var emulator = AzureEmulator.Create();
-        var handler = emulator.CreateHandler();
-        using var credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions
-        {
-            Endpoint = new Uri("http://169.254.169.254"),
-            Transport = handler,
-        });
-        var arm = new ArmClient(credential, new ArmClientOptions { Endpoint = new Uri("https://management.azure.com"), Transport = handler });
+        await using var journey = new Journey();
 
-        await arm.GetAsync<ResourceGroup>(DevTestPath, "2016-06-01");
+        await journey.Arm.GetAsync<ResourceGroup>(DevTestPath, "2016-06-01");
 
-        var imdsCall = emulator.Requests.Single(r => r.Uri.AbsolutePath.StartsWith("/metadata/identity/oauth2/token", StringComparison.Ordinal));
-        var armCall = emulator.Requests.Single(r => r.Uri.AbsolutePath.Contains("/resourceGroups/", StringComparison.OrdinalIgnoreCase));
+        var imdsCall = journey.Emulator.Requests.Single(r => r.Uri.AbsolutePath.StartsWith("/metadata/identity/oauth2/token", StringComparison.Ordinal));
+        var armCall = journey.Emulator.Requests.Single(r => r.Uri.AbsolutePath.Contains("/resourceGroups/", StringComparison.OrdinalIgnoreCase));
         Assert.Multiple(() =>
         {
             Assert.That(imdsCall.Uri.Host, Is.EqualTo("169.254.169.254"));
@@ -72,17 +58,10 @@ public sealed class TutorialJourneyTests
     [Test]
     public async Task Reader_on_DevTest_does_not_reach_another_group_and_the_denial_says_why()
     {
-        await using var emulator = AzureEmulator.Create();
-        var handler = emulator.CreateHandler();
-        using var credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions
-        {
-            Endpoint = new Uri("http://169.254.169.254"),
-            Transport = handler,
-        });
-        var arm = new ArmClient(credential, new ArmClientOptions { Endpoint = new Uri("https://management.azure.com"), Transport = handler });
+        await using var journey = new Journey();
 
         var failure = Assert.ThrowsAsync<ArmRequestException>(() =>
-            arm.GetAsync<ResourceGroup>($"/subscriptions/{TutorialDefaults.SubscriptionId}/resourceGroups/Production", "2016-06-01"));
+            journey.Arm.GetAsync<ResourceGroup>($"/subscriptions/{TutorialDefaults.SubscriptionId}/resourceGroups/Production", "2016-06-01"));
 
         Assert.Multiple(() =>
         {
@@ -91,5 +70,33 @@ public sealed class TutorialJourneyTests
             Assert.That(failure.RequestId, Is.Not.Null.And.Not.Empty);
             Assert.That(failure.Message, Does.Contain("AuthorizationFailed"));
         });
+    }
+
+    /// <summary>The tutorial's cast: the emulator, and the runtime pointed at Azure's own addresses through it.</summary>
+    private sealed class Journey : IAsyncDisposable
+    {
+        private readonly ManagedIdentityCredential _credential;
+
+        public Journey()
+        {
+            Emulator = AzureEmulator.Create();
+            var handler = Emulator.CreateHandler();
+            _credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions
+            {
+                Endpoint = new Uri("http://169.254.169.254"),
+                Transport = handler,
+            });
+            Arm = new ArmClient(_credential, new ArmClientOptions { Endpoint = new Uri("https://management.azure.com"), Transport = handler });
+        }
+
+        public AzureEmulator Emulator { get; }
+
+        public ArmClient Arm { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            _credential.Dispose();
+            await Emulator.DisposeAsync();
+        }
     }
 }
