@@ -141,8 +141,9 @@ public class TokenCacheTests
         });
         using var credential = Create(handler, time);
 
-        var callers = Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await credential.GetTokenAsync(Imds.ArmResource))).ToArray();
-        await Task.Delay(50);
+        // Each call joins the shared request before it returns its task, so all 50 wait on the same failure.
+        var callers = Enumerable.Range(0, 50).Select(_ => credential.GetTokenAsync(Imds.ArmResource).AsTask()).ToArray();
+        await Clock.UntilAsync(() => handler.Count == 1);
         gate.SetResult(true);
 
         foreach (var caller in callers)
