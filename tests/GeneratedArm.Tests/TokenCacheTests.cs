@@ -102,8 +102,7 @@ public class TokenCacheTests
         Assert.That(handler.Count, Is.EqualTo(2), "no retry storm: next attempt only after RefreshRetryInterval");
 
         time.Advance(TimeSpan.FromSeconds(31));
-        await credential.GetTokenAsync(Imds.ArmResource);
-        await WaitUntil(() => handler.Count == 3);
+        await WaitUntil(() => Peek(credential) == "token-1" && handler.Count == 3);
     }
 
     [Test]
