@@ -102,8 +102,7 @@ public class TokenCacheTests
         Assert.That(handler.Count, Is.EqualTo(2), "no retry storm: next attempt only after RefreshRetryInterval");
 
         time.Advance(TimeSpan.FromSeconds(31));
-        await credential.GetTokenAsync(Imds.ArmResource);
-        await WaitUntil(() => handler.Count == 3);
+        await WaitUntil(() => Peek(credential) == "token-1" && handler.Count == 3);
     }
 
     [Test]
@@ -141,8 +140,9 @@ public class TokenCacheTests
         });
         using var credential = Create(handler, time);
 
-        var callers = Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await credential.GetTokenAsync(Imds.ArmResource))).ToArray();
-        await Task.Delay(50);
+        // Each call joins the shared request before it returns its task, so all 50 wait on the same failure.
+        var callers = Enumerable.Range(0, 50).Select(_ => credential.GetTokenAsync(Imds.ArmResource).AsTask()).ToArray();
+        await Clock.UntilAsync(() => handler.Count == 1);
         gate.SetResult(true);
 
         foreach (var caller in callers)
