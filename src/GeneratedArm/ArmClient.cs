@@ -364,6 +364,17 @@ public partial class ArmClient : IDisposable
                     networkFailure = ex;
                     networkWhat = $"no answer within {(_ownAttemptTimeout ? _retry.NetworkTimeout : _http.Timeout).TotalSeconds:0.#} s";
                 }
+                catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.SecureConnectionError)
+                {
+                    // A certificate the process does not trust will not be trusted on the next attempt either.
+                    response?.Dispose();
+                    throw ArmRequestException.FromNetworkFailure(
+                        methodName,
+                        uri,
+                        $"the TLS handshake with {uri.Authority} failed: {(ex.InnerException ?? ex).Message} If this is a local emulator, trust its certificate (on Linux: SSL_CERT_FILE=<its PEM>)",
+                        clientRequestId,
+                        ex);
+                }
                 catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {
                     response?.Dispose();

@@ -145,6 +145,22 @@ public class ArmPipelineTests
     }
 
     [Test]
+    public void An_untrusted_TLS_certificate_fails_at_once_and_says_what_to_trust()
+    {
+        var arm = new StubHandler(new Func<HttpRequestMessage, int, HttpResponseMessage>((_, _) => throw new HttpRequestException(
+            HttpRequestError.SecureConnectionError,
+            "The SSL connection could not be established, see inner exception.",
+            new System.Security.Authentication.AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot"))));
+        using var client = Create(arm, new StaticCredential(), Clock.Create());
+
+        var ex = Assert.ThrowsAsync<ArmRequestException>(() => client.GetAsync<TestResourceGroup>(RgPath, "2016-06-01"));
+
+        Assert.That(arm.Count, Is.EqualTo(1), "not retried");
+        Assert.That(ex!.Status, Is.Zero);
+        Assert.That(ex.Message, Does.Contain("TLS handshake with management.azure.com failed").And.Contain("UntrustedRoot").And.Contain("SSL_CERT_FILE"));
+    }
+
+    [Test]
     public async Task Cancellation_during_an_ARM_retry_delay_stops_at_once()
     {
         var time = Clock.Create();
