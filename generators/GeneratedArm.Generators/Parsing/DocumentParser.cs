@@ -263,7 +263,7 @@ internal sealed class DocumentParser
         var required = new HashSet<string>(StringComparer.Ordinal);
         SchemaRef? baseRef = null;
         string? discriminator = DiscriminatorOf(node);
-        CollectObject(node, name, properties, required, ref baseRef, 0);
+        CollectObject(node, name, properties, required, ref baseRef, 0, new HashSet<string>(StringComparer.Ordinal) { node.Pointer });
 
         // A property listed twice (an allOf part re-declaring it) keeps its last declaration.
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -315,7 +315,7 @@ internal sealed class DocumentParser
     }
 
     /// <summary>Gathers the properties of an object schema, following allOf (the first $ref'd object is the base class).</summary>
-    private void CollectObject(JsonNode node, string ownerName, List<PropSpec> properties, HashSet<string> required, ref SchemaRef? baseRef, int depth)
+    private void CollectObject(JsonNode node, string ownerName, List<PropSpec> properties, HashSet<string> required, ref SchemaRef? baseRef, int depth, HashSet<string> merged)
     {
         if (depth > MaxShapeDepth)
         {
@@ -343,9 +343,13 @@ internal sealed class DocumentParser
                     }
                     else if (target is not null && IsObjectSchema(target))
                     {
-                        // A second base in the same file: its properties are copied into this type.
-                        SchemaRef? ignored = null;
-                        CollectObject(target, ownerName, properties, required, ref ignored, depth + 1);
+                        // A second base in the same file: its properties are copied into this type, once
+                        // (the set stops cycles and keeps diamonds from re-walking exponentially).
+                        if (merged.Add(pointer))
+                        {
+                            SchemaRef? ignored = null;
+                            CollectObject(target, ownerName, properties, required, ref ignored, depth + 1, merged);
+                        }
                     }
                     else if (target is null && local)
                     {
@@ -358,7 +362,7 @@ internal sealed class DocumentParser
                 }
                 else
                 {
-                    CollectObject(part, ownerName, properties, required, ref baseRef, depth + 1);
+                    CollectObject(part, ownerName, properties, required, ref baseRef, depth + 1, merged);
                 }
             }
         }
