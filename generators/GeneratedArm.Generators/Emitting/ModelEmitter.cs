@@ -148,6 +148,11 @@ internal static partial class ModelEmitter
             doc.Append(doc.Length > 0 ? " " : string.Empty).Append("Read-only: set by the service, never sent in a request.");
         }
 
+        if (property.Default is not null)
+        {
+            doc.Append(doc.Length > 0 ? " " : string.Empty).Append("Default (applied by the service when absent): ").Append(property.Default).Append('.');
+        }
+
         if (property.Required)
         {
             doc.Append(doc.Length > 0 ? " " : string.Empty).Append("Required by the schema.");

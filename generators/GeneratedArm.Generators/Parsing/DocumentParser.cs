@@ -17,6 +17,8 @@ internal sealed class DocumentParser
 
     private static readonly char[] FractionChars = { '.', 'e', 'E' };
 
+    private static readonly char[] Whitespace = { ' ', '\t', '\r', '\n' };
+
     private readonly InputFile _file;
     private readonly string _path;
     private readonly JsonDocumentText _doc;
@@ -399,7 +401,20 @@ internal sealed class DocumentParser
         ShapeSpec shape = ParseShape(node, ownerName + name, 0, new HashSet<string>(StringComparer.Ordinal), aliasRoot: false);
         bool readOnly = node.GetBool("readOnly") || IsReadOnlyMutability(node);
         bool nullable = node.GetBool("x-nullable") || TypeListHasNull(node);
-        return new PropSpec(member.Name, name, shape, readOnly, node.GetBool("x-ms-secret"), false, nullable, Description(node), _doc.GetLocation(member.NameStart, member.NameStart + member.Name.Length + 2), node.GetBool("x-ms-client-flatten"));
+        return new PropSpec(member.Name, name, shape, readOnly, node.GetBool("x-ms-secret"), false, nullable, Description(node), _doc.GetLocation(member.NameStart, member.NameStart + member.Name.Length + 2), node.GetBool("x-ms-client-flatten"), DefaultText(node));
+    }
+
+    /// <summary>The schema's <c>default</c> as JSON text, for the docs (it is not applied: absent must stay absent).</summary>
+    private string? DefaultText(JsonNode node)
+    {
+        if (node["default"] is not { } value)
+        {
+            return null;
+        }
+
+        string text = _doc.Text.Substring(value.Start, value.End - value.Start);
+        text = string.Join(" ", text.Split(Whitespace, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length > 120 ? text.Substring(0, 117) + "..." : text;
     }
 
     private static bool IsReadOnlyMutability(JsonNode node)
