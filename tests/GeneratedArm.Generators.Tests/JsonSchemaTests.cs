@@ -103,4 +103,15 @@ public sealed class JsonSchemaTests
         Type type = run.LoadAssembly().GetType("O.Options", throwOnError: true)!;
         Assert.That(JsonSerializer.Serialize(JsonSerializer.Deserialize("{}", type), type), Is.EqualTo("{}"));
     }
+
+    [Test]
+    public void Inline_enums_in_JSON_Schema_become_extensible_enums_named_after_their_property()
+    {
+        const string schema = """{ "title": "Disk", "type": "object", "properties": { "tier": { "type": "string", "enum": ["Hot", "Cool"] }, "sizes": { "type": "array", "items": { "enum": ["S", "M"] } } } }""";
+        GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/s/disk.json", schema, "D") });
+
+        Assert.That(run.Sources.Keys, Is.EquivalentTo(new[] { "D.Disk.g.cs", "D.DiskTier.g.cs", "D.DiskSizesItem.g.cs" }));
+        Assert.That(run.Sources["D.Disk.g.cs"], Does.Contain("public global::D.DiskTier? Tier").And.Contain("IList<global::D.DiskSizesItem>? Sizes"));
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+    }
 }

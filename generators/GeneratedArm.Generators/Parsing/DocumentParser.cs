@@ -608,6 +608,14 @@ internal sealed class DocumentParser
                 return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(_path, pointer));
             }
 
+            if (_kind == DocumentKind.JsonSchema && !aliasRoot)
+            {
+                // Plain JSON Schema has no x-ms-enum: an inline enum is named after where it appears.
+                Register(node, contextName, contextName);
+                return new ShapeSpec(ShapeKind.Ref, Ref: Self(node));
+            }
+
+            // OpenAPI without an x-ms-enum name: a string, as Azure's tooling treats it.
             return ShapeSpec.Scalar(PrimitiveKind.String);
         }
 
