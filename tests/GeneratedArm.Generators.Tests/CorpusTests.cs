@@ -184,7 +184,7 @@ public sealed class CorpusTests
         string[] variants = { edited.Text, edited.Text[..at] + "\"description\": \"Describes an identity resource (edited).\"" + edited.Text[(at + Before.Length)..] };
 
         // Medians of several runs: the machine is shared, single runs are noisy.
-        const int Runs = 7;
+        const int Runs = 5;
         var coldTimes = new List<double>();
         var editTimes = new List<double>();
         GeneratorDriver driver = null!;

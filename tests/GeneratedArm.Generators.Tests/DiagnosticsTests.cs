@@ -286,4 +286,27 @@ public sealed class DiagnosticsTests
         Assert.That(run.Sources["T.C.g.cs"], Does.Contain("public global::T.CreatedByType3? By"), "different values are a different type");
         Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
     }
+
+    [Test]
+    public void AllOf_diamonds_many_levels_deep_are_merged_once_not_exponentially()
+    {
+        // D0 allOf [Base, D1, D1'] ... each level refers twice to the next: 2^25 walks if merged naively.
+        var definitions = new List<string> { "\"Base\": { \"type\": \"object\", \"properties\": { \"id\": { \"type\": \"string\" } } }" };
+        for (int i = 0; i < 25; i++)
+        {
+            definitions.Add($"\"D{i}\": {{ \"allOf\": [ {{ \"$ref\": \"#/definitions/Base\" }}, {{ \"$ref\": \"#/definitions/D{i + 1}\" }}, {{ \"allOf\": [ {{ \"$ref\": \"#/definitions/D{i + 1}\" }} ] }} ], \"properties\": {{ \"p{i}\": {{ \"type\": \"string\" }} }} }}");
+        }
+
+        definitions.Add("\"D25\": { \"type\": \"object\", \"properties\": { \"last\": { \"type\": \"string\" } } }");
+        string spec = "{ \"swagger\": \"2.0\", \"definitions\": { " + string.Join(", ", definitions) + " } }";
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        GeneratorRun run = Run(new SchemaFile("/s/diamond.json", spec, "T"));
+        stopwatch.Stop();
+
+        TestContext.Out.WriteLine($"generated and compiled in {stopwatch.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+        Assert.That(run.Sources["T.D0.g.cs"], Does.Contain("public string? P24 { get; set; }").And.Contain("public string? Last { get; set; }"));
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+    }
 }

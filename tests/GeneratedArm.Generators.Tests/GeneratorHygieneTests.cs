@@ -97,4 +97,15 @@ public sealed class GeneratorHygieneTests
         Assert.That(result.GeneratedSources.Length, Is.EqualTo(Count + 50));
         Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
     }
+
+    [Test]
+    public void Generated_code_uses_no_reflection()
+    {
+        GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/s/pets.json", SerializationBehaviourTests.PetsSpec, "Pets") });
+
+        foreach ((string hint, string source) in run.Sources)
+        {
+            Assert.That(source, Does.Not.Contain("System.Reflection").And.Not.Contain("Activator").And.Not.Contain("GetType(").And.Not.Contain("dynamic ").And.Not.Contain("JsonSerializer.Serialize").And.Not.Contain("JsonSerializer.Deserialize"), hint);
+        }
+    }
 }

@@ -91,4 +91,27 @@ public sealed class JsonSchemaTests
         Assert.That(run.Sources.Keys, Is.EqualTo(new[] { "My.App.Models.VirtualNetwork.g.cs" }));
         Assert.That(GeneratorHarness.Run(new[] { new SchemaFile("/s/x.json", schema) }, rootNamespace: null).Sources.Keys, Is.EqualTo(new[] { "GeneratedArm.Models.X.g.cs" }));
     }
+
+    [Test]
+    public void Defaults_are_documented_but_not_applied_so_absent_stays_absent()
+    {
+        const string schema = """{ "title": "Options", "type": "object", "properties": { "retries": { "type": "integer", "default": 3 }, "mode": { "type": "string", "default": "<fast> & \u2028 \"safe\"" } } }""";
+        GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/s/options.json", schema, "O") });
+
+        Assert.That(run.Sources["O.Options.g.cs"], Does.Contain("Default (applied by the service when absent): 3."));
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+        Type type = run.LoadAssembly().GetType("O.Options", throwOnError: true)!;
+        Assert.That(JsonSerializer.Serialize(JsonSerializer.Deserialize("{}", type), type), Is.EqualTo("{}"));
+    }
+
+    [Test]
+    public void Inline_enums_in_JSON_Schema_become_extensible_enums_named_after_their_property()
+    {
+        const string schema = """{ "title": "Disk", "type": "object", "properties": { "tier": { "type": "string", "enum": ["Hot", "Cool"] }, "sizes": { "type": "array", "items": { "enum": ["S", "M"] } } } }""";
+        GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/s/disk.json", schema, "D") });
+
+        Assert.That(run.Sources.Keys, Is.EquivalentTo(new[] { "D.Disk.g.cs", "D.DiskTier.g.cs", "D.DiskSizesItem.g.cs" }));
+        Assert.That(run.Sources["D.Disk.g.cs"], Does.Contain("public global::D.DiskTier? Tier").And.Contain("IList<global::D.DiskSizesItem>? Sizes"));
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+    }
 }

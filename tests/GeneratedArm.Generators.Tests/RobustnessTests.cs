@@ -19,7 +19,7 @@ public sealed class RobustnessTests
     {
         var random = new Random(20240229);
         int parsed = 0, invalid = 0;
-        for (int i = 0, iterations = Iterations(30); i < iterations; i++)
+        for (int i = 0, iterations = Iterations(20); i < iterations; i++)
         {
             string text = Mutate(SerializationBehaviourTests.PetsSpec, random, 1 + random.Next(4));
             GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/fuzz/pets.json", text, "Fuzz") });
@@ -58,7 +58,7 @@ public sealed class RobustnessTests
     {
         var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("GARM_FUZZ_SEED"), out int seed) ? seed : 7);
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
-        int iterations = Iterations(20);
+        int iterations = Iterations(15);
         for (int i = 0; i < iterations; i++)
         {
             var root = System.Text.Json.Nodes.JsonNode.Parse(SerializationBehaviourTests.PetsSpec)!;

@@ -148,6 +148,11 @@ internal static partial class ModelEmitter
             doc.Append(doc.Length > 0 ? " " : string.Empty).Append("Read-only: set by the service, never sent in a request.");
         }
 
+        if (property.Default is not null)
+        {
+            doc.Append(doc.Length > 0 ? " " : string.Empty).Append("Default (applied by the service when absent): ").Append(property.Default).Append('.');
+        }
+
         if (property.Required)
         {
             doc.Append(doc.Length > 0 ? " " : string.Empty).Append("Required by the schema.");
@@ -204,6 +209,10 @@ internal static partial class ModelEmitter
         w.Line("/// Reading fills it; writing emits <c>null</c> for each listed property whose value is null, so a PATCH body can clear a value.");
         w.Line("/// </summary>");
         w.Line("public global::System.Collections.Generic.ISet<string> JsonNullProperties => _jsonNulls ??= new global::System.Collections.Generic.HashSet<string>(global::System.StringComparer.Ordinal);");
+        w.Line();
+        w.Line($"{access} void MarkJsonNull(string name) => JsonNullProperties.Add(name);");
+        w.Line();
+        w.Line($"{access} bool IsJsonNull(string name) => _jsonNulls is not null && _jsonNulls.Contains(name);");
         w.Line();
         w.Line("/// <summary>Writes this object as JSON: every property, including read-only ones and undeclared ones.</summary>");
         w.Line($"public void WriteJson({Writer} writer) => WriteJsonObject(writer, 0);");
@@ -360,7 +369,7 @@ internal static partial class ModelEmitter
                 w.Line($"if (reader.TokenType == {TokenType}.Null)");
                 w.Open();
                 w.Line($"{property.Name} = null;");
-                w.Line($"(_jsonNulls ??= new global::System.Collections.Generic.HashSet<string>(global::System.StringComparer.Ordinal)).Add({Literal(property.JsonName)});");
+                w.Line($"MarkJsonNull({Literal(property.JsonName)});");
                 w.Close();
                 (string? guard, string? value) = Guard(property.Type, property.Name);
                 w.Line(guard is null ? "else" : $"else if ({guard})");
@@ -458,7 +467,7 @@ internal static partial class ModelEmitter
             }
 
             w.Close();
-            w.Line($"else if (_jsonNulls is not null && _jsonNulls.Contains({Literal(property.JsonName)}))");
+            w.Line($"else if (IsJsonNull({Literal(property.JsonName)}))");
             w.Open();
             w.Line($"writer.WriteNull({Literal(property.JsonName)});");
             w.Close();

@@ -96,7 +96,8 @@ internal sealed record PropSpec(
     bool Nullable,
     string? Description,
     LocationInfo Location,
-    bool Flatten = false);
+    bool Flatten = false,
+    string? Default = null);
 
 /// <summary>One value of an enum: the JSON value and the C# member name.</summary>
 internal sealed record EnumValueSpec(string Value, string Name, string? Description);
@@ -200,7 +201,8 @@ internal sealed record PropertyModel(
     bool Secret,
     bool Required,
     bool Nullable,
-    string? Description);
+    string? Description,
+    string? Default = null);
 
 /// <summary>A subtype a polymorphic type dispatches to by discriminator value.</summary>
 internal sealed record SubtypeModel(string Value, string FullName);

@@ -17,6 +17,8 @@ internal sealed class DocumentParser
 
     private static readonly char[] FractionChars = { '.', 'e', 'E' };
 
+    private static readonly char[] Whitespace = { ' ', '\t', '\r', '\n' };
+
     private readonly InputFile _file;
     private readonly string _path;
     private readonly JsonDocumentText _doc;
@@ -263,7 +265,7 @@ internal sealed class DocumentParser
         var required = new HashSet<string>(StringComparer.Ordinal);
         SchemaRef? baseRef = null;
         string? discriminator = DiscriminatorOf(node);
-        CollectObject(node, name, properties, required, ref baseRef, 0);
+        CollectObject(node, name, properties, required, ref baseRef, 0, new HashSet<string>(StringComparer.Ordinal) { node.Pointer });
 
         // A property listed twice (an allOf part re-declaring it) keeps its last declaration.
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -315,7 +317,7 @@ internal sealed class DocumentParser
     }
 
     /// <summary>Gathers the properties of an object schema, following allOf (the first $ref'd object is the base class).</summary>
-    private void CollectObject(JsonNode node, string ownerName, List<PropSpec> properties, HashSet<string> required, ref SchemaRef? baseRef, int depth)
+    private void CollectObject(JsonNode node, string ownerName, List<PropSpec> properties, HashSet<string> required, ref SchemaRef? baseRef, int depth, HashSet<string> merged)
     {
         if (depth > MaxShapeDepth)
         {
@@ -343,9 +345,13 @@ internal sealed class DocumentParser
                     }
                     else if (target is not null && IsObjectSchema(target))
                     {
-                        // A second base in the same file: its properties are copied into this type.
-                        SchemaRef? ignored = null;
-                        CollectObject(target, ownerName, properties, required, ref ignored, depth + 1);
+                        // A second base in the same file: its properties are copied into this type, once
+                        // (the set stops cycles and keeps diamonds from re-walking exponentially).
+                        if (merged.Add(pointer))
+                        {
+                            SchemaRef? ignored = null;
+                            CollectObject(target, ownerName, properties, required, ref ignored, depth + 1, merged);
+                        }
                     }
                     else if (target is null && local)
                     {
@@ -358,7 +364,7 @@ internal sealed class DocumentParser
                 }
                 else
                 {
-                    CollectObject(part, ownerName, properties, required, ref baseRef, depth + 1);
+                    CollectObject(part, ownerName, properties, required, ref baseRef, depth + 1, merged);
                 }
             }
         }
@@ -395,7 +401,20 @@ internal sealed class DocumentParser
         ShapeSpec shape = ParseShape(node, ownerName + name, 0, new HashSet<string>(StringComparer.Ordinal), aliasRoot: false);
         bool readOnly = node.GetBool("readOnly") || IsReadOnlyMutability(node);
         bool nullable = node.GetBool("x-nullable") || TypeListHasNull(node);
-        return new PropSpec(member.Name, name, shape, readOnly, node.GetBool("x-ms-secret"), false, nullable, Description(node), _doc.GetLocation(member.NameStart, member.NameStart + member.Name.Length + 2), node.GetBool("x-ms-client-flatten"));
+        return new PropSpec(member.Name, name, shape, readOnly, node.GetBool("x-ms-secret"), false, nullable, Description(node), _doc.GetLocation(member.NameStart, member.NameStart + member.Name.Length + 2), node.GetBool("x-ms-client-flatten"), DefaultText(node));
+    }
+
+    /// <summary>The schema's <c>default</c> as JSON text, for the docs (it is not applied: absent must stay absent).</summary>
+    private string? DefaultText(JsonNode node)
+    {
+        if (node["default"] is not { } value)
+        {
+            return null;
+        }
+
+        string text = _doc.Text.Substring(value.Start, value.End - value.Start);
+        text = string.Join(" ", text.Split(Whitespace, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length > 120 ? text.Substring(0, 117) + "..." : text;
     }
 
     private static bool IsReadOnlyMutability(JsonNode node)
@@ -589,6 +608,14 @@ internal sealed class DocumentParser
                 return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(_path, pointer));
             }
 
+            if (_kind == DocumentKind.JsonSchema && !aliasRoot)
+            {
+                // Plain JSON Schema has no x-ms-enum: an inline enum is named after where it appears.
+                Register(node, contextName, contextName);
+                return new ShapeSpec(ShapeKind.Ref, Ref: Self(node));
+            }
+
+            // OpenAPI without an x-ms-enum name: a string, as Azure's tooling treats it.
             return ShapeSpec.Scalar(PrimitiveKind.String);
         }
 

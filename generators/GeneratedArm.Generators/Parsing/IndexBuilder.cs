@@ -17,7 +17,7 @@ internal static class IndexBuilder
     /// <summary>Members every generated class declares; schema properties with these names are renamed.</summary>
     public static readonly ImmutableArray<string> ReservedMembers = ImmutableArray.Create(
         "AdditionalProperties", "JsonNullProperties", "ReadJson", "WriteJson", "WriteRequestJson", "ReadJsonObject",
-        "ReadJsonProperty", "WriteJsonObject", "WriteJsonProperties", "GeneratedJsonConverter", "PeekDiscriminator", "TryParseDuration",
+        "ReadJsonProperty", "WriteJsonObject", "WriteJsonProperties", "GeneratedJsonConverter", "PeekDiscriminator", "TryParseDuration", "MarkJsonNull", "IsJsonNull",
         "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "Finalize");
 
     public static IndexSpec Build(ImmutableArray<DocumentSpec> documents, System.Threading.CancellationToken cancellationToken = default)

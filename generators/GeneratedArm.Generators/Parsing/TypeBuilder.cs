@@ -97,7 +97,7 @@ internal sealed class TypeBuilder
             TypeRefModel type = Resolve(prop.Shape, new HashSet<SchemaRef>());
             if (names.TryGetValue(prop.JsonName, out string? name))
             {
-                properties.Add(new PropertyModel(name, prop.JsonName, type, prop.ReadOnly, prop.Secret, prop.Required, prop.Nullable, prop.Description));
+                properties.Add(new PropertyModel(name, prop.JsonName, type, prop.ReadOnly, prop.Secret, prop.Required, prop.Nullable, prop.Description, prop.Default));
             }
         }
 
