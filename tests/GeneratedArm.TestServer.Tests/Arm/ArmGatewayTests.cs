@@ -264,7 +264,7 @@ public class ArmGatewayTests
         using var empty = await SendAsync(client, HttpMethod.Put, Rg("Big"), admin, "");
 
         Assert.That(oversized.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
-        Assert.That((await ErrorAsync(oversized)).Code, Is.EqualTo("RequestEntityTooLarge"));
+        Assert.That(await ErrorAsync(oversized), Is.EqualTo(("RequestContentTooLarge", "The request content size exceeds the maximum size of 1 KB.")));
         Assert.That(empty.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await ErrorAsync(empty)).Code, Is.EqualTo("InvalidRequestContent"));
     }
