@@ -167,6 +167,26 @@ public class RbacTests
     }
 
     [Test]
+    public async Task Resource_actions_need_their_action_permission_so_a_Reader_cannot_list_keys()
+    {
+        using var emulator = AzureEmulator.Create(b => b.AddRoleAssignment(PrincipalId, BuiltInRoles.ReaderId, SubscriptionScope));
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+        string account = $"/subscriptions/{Sub}/resourceGroups/DevTest/providers/Microsoft.Storage/storageAccounts/store1";
+        using var put = await SendAsync(client, HttpMethod.Put, account + "?api-version=2023-05-01", admin, """{"location":"westus"}""");
+        string reader = emulator.CreateAccessToken(Principal(PrincipalId, ClientId));
+
+        using var byReader = await SendAsync(client, HttpMethod.Post, account + "/listKeys?api-version=2023-05-01", reader);
+        using var byOwner = await SendAsync(client, HttpMethod.Post, account + "/listKeys?api-version=2023-05-01", admin);
+        using var missing = await SendAsync(client, HttpMethod.Post, account.Replace("store1", "nope", StringComparison.Ordinal) + "/listKeys?api-version=2023-05-01", admin);
+
+        Assert.That(byReader.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await ErrorAsync(byReader)).Message, Does.Contain($"action 'Microsoft.Storage/storageAccounts/listKeys/action' over scope '/subscriptions/{Sub}/resourcegroups/DevTest/providers/Microsoft.Storage/storageAccounts/store1'"));
+        Assert.That(byOwner.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
     public async Task Contributor_cannot_assign_roles_but_Owner_can()
     {
         using var emulator = AzureEmulator.Create(b => b.AddRoleAssignment(PrincipalId, BuiltInRoles.ContributorId, SubscriptionScope));

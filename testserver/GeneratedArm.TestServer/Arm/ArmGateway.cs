@@ -166,6 +166,11 @@ internal static class ArmRoutes
     private const string RgWrite = "Microsoft.Resources/subscriptions/resourceGroups/write";
     private const string RgDelete = "Microsoft.Resources/subscriptions/resourceGroups/delete";
 
+    private static string ResourceGroupIdOf(ArmTarget t) => $"/subscriptions/{t.SubscriptionId}/resourceGroups/{t.ResourceGroup}";
+
+    /// <summary><c>Microsoft.Storage/storageAccounts/listKeys</c> (a collection path) → <c>Microsoft.Storage/storageAccounts/listKeys/action</c>.</summary>
+    private static string ActionOf(ArmTarget t) => t.ResourceType + "/action";
+
     public static ArmOperation? Resolve(ArmTarget target, string method, out int status, out string? code, out string? message)
     {
         status = 0;
@@ -194,6 +199,9 @@ internal static class ArmRoutes
             ArmTargetKind.Resource when put || patch => new(write, target.ResourceType + "/write", target.Id, null, patch ? GenericResources.PatchAsync : GenericResources.PutAsync),
             ArmTargetKind.Resource when delete => new(del, target.ResourceType + "/delete", target.Id, null, GenericResources.DeleteAsync),
             ArmTargetKind.ResourceCollection when get => new(read, null, null, null, GenericResources.ListCollectionAsync),
+            // POST {resource}/{action} (listKeys, restart…): RBAC action '{type}/{action}/action' at the resource; counted as a write.
+            ArmTargetKind.ResourceCollection when HttpMethods.IsPost(method) && !string.Equals(target.ParentId, ResourceGroupIdOf(target), StringComparison.OrdinalIgnoreCase)
+                => new(write, ActionOf(target), target.ParentId, null, GenericResources.PostActionAsync),
             ArmTargetKind.RoleAssignment when get => new(read, RoleAssignments.ReadAction, target.Scope!.Id, ApiVersions.RoleAssignments, RoleAssignments.GetAsync),
             ArmTargetKind.RoleAssignment when put => new(write, RoleAssignments.WriteAction, target.Scope!.Id, ApiVersions.RoleAssignments, RoleAssignments.PutAsync),
             ArmTargetKind.RoleAssignment when delete => new(del, RoleAssignments.DeleteAction, target.Scope!.Id, ApiVersions.RoleAssignments, RoleAssignments.DeleteAsync),

@@ -84,6 +84,27 @@ internal static partial class GenericResources
         request.NoContent(request.State.RemoveResource(request.Target.Id) ? 200 : 204);
     }
 
+    /// <summary>
+    /// <c>POST {resource}/{action}</c>: resource actions (<c>listKeys</c>, <c>restart</c>…) have no emulated behaviour; the emulator
+    /// checks the resource exists and RBAC allowed <c>{type}/{action}/action</c>, and answers 200 with <c>{}</c>.
+    /// </summary>
+    public static async Task PostActionAsync(ArmRequest request)
+    {
+        var t = request.Target;
+        if (await GroupOr404Async(request).ConfigureAwait(false) is null) return;
+        if (Find(request.State, t.ParentId!) is null)
+        {
+            await request.WriteErrorAsync(404, "ResourceNotFound",
+                $"The Resource '{ShortPath(t.ParentId!)}' under resource group '{t.ResourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix").ConfigureAwait(false);
+            return;
+        }
+        await request.WriteJsonAsync(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
     public static async Task ListCollectionAsync(ArmRequest request)
     {
         var t = request.Target;
