@@ -23,7 +23,7 @@ internal static class ArmGateway
 {
     public static async Task HandleAsync(HttpContext context, EmulatorRuntime runtime)
     {
-        SetCommonHeaders(context);
+        SetCommonHeaders(context, runtime.UtcNow);
         try
         {
             await HandleCoreAsync(context, runtime).ConfigureAwait(false);
@@ -31,7 +31,7 @@ internal static class ArmGateway
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
         {
             context.Response.Clear();
-            SetCommonHeaders(context);
+            SetCommonHeaders(context, runtime.UtcNow);
             await ArmErrors.WriteAsync(context, 500, "InternalServerError",
                 "Encountered internal server error. Diagnostic information: timestamp '" + runtime.UtcNow.ToString("yyyyMMddTHHmmssZ", CultureInfo.InvariantCulture)
                 + "', subscription id '', tracking id '" + context.Response.Headers["x-ms-request-id"] + "', request correlation id '"
@@ -44,7 +44,7 @@ internal static class ArmGateway
     /// randomly generate a unique GUID" — common-api-details.md; a generated one equals the request id), <c>x-ms-client-request-id</c>
     /// echoed when <c>x-ms-return-client-request-id: true</c>, <c>x-ms-routing-request-id</c>, and ARM's no-cache headers.
     /// </summary>
-    internal static void SetCommonHeaders(HttpContext context)
+    internal static void SetCommonHeaders(HttpContext context, DateTimeOffset now)
     {
         var request = context.Request;
         var headers = context.Response.Headers;
@@ -58,7 +58,7 @@ internal static class ArmGateway
         {
             headers["x-ms-client-request-id"] = clientRequestId.ToString();
         }
-        headers["x-ms-routing-request-id"] = "EMULATOR:" + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ":" + requestId;
+        headers["x-ms-routing-request-id"] = "EMULATOR:" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ":" + requestId;
         headers.CacheControl = "no-cache";
         headers.Pragma = "no-cache";
         headers.Expires = "-1";
