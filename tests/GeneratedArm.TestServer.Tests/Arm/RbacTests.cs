@@ -352,6 +352,10 @@ public class RbacTests
     [TestCase("Microsoft.Authorization/*/Delete", "microsoft.authorization/roleassignments/DELETE", true)]
     [TestCase("Microsoft.Compute/*", "Microsoft.ComputeX/disks/read", false)]
     [TestCase("Microsoft.Storage/storageAccounts/listKeys/action", "Microsoft.Storage/storageAccounts/listKeys/action", true)]
+    [TestCase("Microsoft.*/*/read", "Microsoft.Web/sites/slots/read", true)]
+    [TestCase("Microsoft.*/*/read", "Microsoft.Web/sites/write", false)]
+    [TestCase("*/read", "read", false)]
+    [TestCase("Microsoft.Support/*", "Microsoft.Support/", true)]
     public void Action_patterns_match_with_wildcards_case_insensitively(string pattern, string action, bool matches) =>
         Assert.That(RbacEvaluator.ActionMatches(pattern, action), Is.EqualTo(matches));
 }
