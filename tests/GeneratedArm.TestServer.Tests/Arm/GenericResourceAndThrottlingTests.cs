@@ -80,6 +80,8 @@ public class GenericResourceAndThrottlingTests
 
         Assert.That(await NamesAsync($"/subscriptions/{Sub}/resourceGroups/DevTest/resources?api-version=2021-04-01", admin), Is.EqualTo(new[] { "a", "b", "myVM" }));
         Assert.That(await NamesAsync($"/subscriptions/{Sub}/resources?api-version=2021-04-01&$filter={Uri.EscapeDataString("resourceType eq 'Microsoft.Web/sites'")}", admin), Is.EqualTo(new[] { "a", "c" }));
+        Assert.That(await NamesAsync($"/subscriptions/{Sub}/providers/Microsoft.Web/sites?api-version=2023-01-01", admin), Is.EqualTo(new[] { "a", "c" }));
+        Assert.That(await NamesAsync($"/subscriptions/{Sub}/providers/microsoft.web/SITES?api-version=2023-01-01", VmToken(emulator)), Is.EqualTo(new[] { "a" }));
         // The VM's identity reads DevTest only, so the subscription-wide list shows DevTest's resources only.
         Assert.That(await NamesAsync($"/subscriptions/{Sub}/resources?api-version=2021-04-01", VmToken(emulator)), Is.EqualTo(new[] { "a", "b", "myVM" }));
         using var deleted = await SendAsync(client, HttpMethod.Delete, Res("Microsoft.Web/sites/a"), admin);

@@ -199,6 +199,7 @@ internal static class ArmRoutes
             ArmTargetKind.Resource when put || patch => new(write, target.ResourceType + "/write", target.Id, null, patch ? GenericResources.PatchAsync : GenericResources.PutAsync),
             ArmTargetKind.Resource when delete => new(del, target.ResourceType + "/delete", target.Id, null, GenericResources.DeleteAsync),
             ArmTargetKind.ResourceCollection when get => new(read, null, null, null, GenericResources.ListCollectionAsync),
+            ArmTargetKind.SubscriptionCollection when get => new(read, null, null, null, GenericResources.ListTypeInSubscriptionAsync),
             // POST {resource}/{action} (listKeys, restart…): RBAC action '{type}/{action}/action' at the resource; counted as a write.
             ArmTargetKind.ResourceCollection when HttpMethods.IsPost(method) && !string.Equals(target.ParentId, ResourceGroupIdOf(target), StringComparison.OrdinalIgnoreCase)
                 => new(write, ActionOf(target), target.ParentId, null, GenericResources.PostActionAsync),

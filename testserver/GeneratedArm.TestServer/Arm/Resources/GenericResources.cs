@@ -118,6 +118,20 @@ internal static partial class GenericResources
         await ArmPaging.WritePageAsync(request, items, offset, pageSize, WriteFull).ConfigureAwait(false);
     }
 
+    /// <summary><c>GET /subscriptions/{s}/providers/{ns}/{type}</c>: the type's resources in every group the caller may read them in (full bodies).</summary>
+    public static async Task ListTypeInSubscriptionAsync(ArmRequest request)
+    {
+        var t = request.Target;
+        var (ok, offset, pageSize) = await ArmPaging.ReadAsync(request).ConfigureAwait(false);
+        if (!ok) return;
+        string prefix = "/subscriptions/" + t.SubscriptionId + "/";
+        var items = AllResources(request.State)
+            .Where(r => r.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && string.Equals(r.Type, t.ResourceType, StringComparison.OrdinalIgnoreCase))
+            .Where(r => request.IsAllowed(r.Type + "/read", r.Id))
+            .ToList();
+        await ArmPaging.WritePageAsync(request, items, offset, pageSize, WriteFull).ConfigureAwait(false);
+    }
+
     /// <summary><c>GET /subscriptions/{s}/resourceGroups/{g}/resources</c> (Resources_ListByResourceGroup).</summary>
     public static async Task ListInGroupAsync(ArmRequest request)
     {
