@@ -93,6 +93,27 @@ public class GenericResourceAndThrottlingTests
     }
 
     [Test]
+    public async Task NextLink_of_a_group_whose_name_needs_escaping_is_a_valid_URL_that_leads_to_the_next_page()
+    {
+        using var emulator = AzureEmulator.Create(b => b.AddResourceGroup("my group (1)"));
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+        foreach (string name in new[] { "a", "b" })
+        {
+            using var r = await SendAsync(client, HttpMethod.Put, Res("Microsoft.Web/sites/" + name, "my%20group%20(1)"), admin, """{"location":"westus"}""");
+            Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+
+        using var first = await SendAsync(client, HttpMethod.Get, Res("Microsoft.Web/sites", "my%20group%20(1)") + "&$top=1", admin);
+        string next = (await JsonAsync(first)).GetProperty("nextLink").GetString()!;
+        using var second = await SendAsync(client, HttpMethod.Get, next, admin);
+
+        Assert.That(Uri.IsWellFormedUriString(next, UriKind.Absolute), Is.True, next);
+        Assert.That(next, Does.Contain("my%20group"));
+        Assert.That((await JsonAsync(second)).GetProperty("value")[0].GetProperty("name").GetString(), Is.EqualTo("b"));
+    }
+
+    [Test]
     public async Task The_tutorial_VM_is_readable_as_a_resource_with_its_identity()
     {
         using var emulator = AzureEmulator.Create();

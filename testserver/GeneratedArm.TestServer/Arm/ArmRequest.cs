@@ -23,7 +23,7 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
     public IQueryCollection Query => Context.Request.Query;
 
     /// <summary>The request's own base URL (<c>https://management.azure.com</c> in-process, the listener's URL standalone): links point back at it.</summary>
-    public string BaseUrl => $"{Context.Request.Scheme}://{Context.Request.Host}";
+    public string BaseUrl => $"{Context.Request.Scheme}://{Context.Request.Host.ToUriComponent()}";
 
     /// <summary>Whether the caller may perform <paramref name="action"/> at <paramref name="scope"/> (always, with enforcement off).</summary>
     public bool IsAllowed(string action, string scope) =>
