@@ -114,6 +114,22 @@ public class GenericResourceAndThrottlingTests
     }
 
     [Test]
+    public async Task Resources_seeded_by_the_builder_read_like_PUT_ones_and_bad_ids_are_refused()
+    {
+        using var emulator = AzureEmulator.Create(b => b.AddResource($"/subscriptions/{Sub}/resourceGroups/DevTest/providers/Microsoft.KeyVault/vaults/kv1",
+            """{"location":"westus","properties":{"sku":{"name":"standard"}}}"""));
+        using var client = emulator.CreateClient();
+
+        using var read = await SendAsync(client, HttpMethod.Get, Res("Microsoft.KeyVault/vaults/kv1"), VmToken(emulator));
+        var body = await JsonAsync(read);
+
+        Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(body.GetProperty("type").GetString(), Is.EqualTo("Microsoft.KeyVault/vaults"));
+        Assert.That(body.GetProperty("properties").GetProperty("sku").GetProperty("name").GetString(), Is.EqualTo("standard"));
+        Assert.That(() => AzureEmulator.Create(b => b.AddResource($"/subscriptions/{Sub}/resourceGroups/DevTest")), Throws.ArgumentException);
+    }
+
+    [Test]
     public async Task The_tutorial_VM_is_readable_as_a_resource_with_its_identity()
     {
         using var emulator = AzureEmulator.Create();
