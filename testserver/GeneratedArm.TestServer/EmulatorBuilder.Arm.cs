@@ -12,6 +12,14 @@ public sealed partial class EmulatorBuilder
         return this;
     }
 
+    /// <summary>The clock skew ARM tolerates on a token's <c>nbf</c>/<c>exp</c> (default 5 minutes).</summary>
+    public EmulatorBuilder WithArmClockTolerance(TimeSpan tolerance)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tolerance, TimeSpan.Zero);
+        Options.ArmClockTolerance = tolerance;
+        return this;
+    }
+
     /// <summary>Loose api-versions: any well-formed <c>yyyy-MM-dd[-preview]</c> is accepted for every resource type.</summary>
     public EmulatorBuilder AcceptAnyApiVersion(bool enabled = true)
     {
