@@ -130,6 +130,26 @@ public class GenericResourceAndThrottlingTests
     }
 
     [Test]
+    public async Task Providers_list_types_with_api_versions_and_registration_needs_the_register_action()
+    {
+        using var emulator = AzureEmulator.Create(b => b.AddResourceType("Microsoft.Cache/redis", "2024-03-01"));
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+
+        using var cache = await SendAsync(client, HttpMethod.Get, $"/subscriptions/{Sub}/providers/Microsoft.Cache?api-version=2021-04-01", VmToken(emulator));
+        using var register = await SendAsync(client, HttpMethod.Post, $"/subscriptions/{Sub}/providers/Microsoft.Cdn/register?api-version=2021-04-01", admin);
+        using var readerRegister = await SendAsync(client, HttpMethod.Post, $"/subscriptions/{Sub}/providers/Microsoft.Cdn/register?api-version=2021-04-01", VmToken(emulator));
+        var type = (await JsonAsync(cache)).GetProperty("resourceTypes")[0];
+
+        Assert.That(type.GetProperty("resourceType").GetString(), Is.EqualTo("redis"));
+        Assert.That(type.GetProperty("apiVersions")[0].GetString(), Is.EqualTo("2024-03-01"));
+        Assert.That(register.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await JsonAsync(register)).GetProperty("registrationState").GetString(), Is.EqualTo("Registered"));
+        Assert.That(readerRegister.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await ErrorAsync(readerRegister)).Message, Does.Contain("'Microsoft.Cdn/register/action'"));
+    }
+
+    [Test]
     public async Task The_tutorial_VM_is_readable_as_a_resource_with_its_identity()
     {
         using var emulator = AzureEmulator.Create();

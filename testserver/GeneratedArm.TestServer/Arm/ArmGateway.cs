@@ -200,6 +200,9 @@ internal static class ArmRoutes
             ArmTargetKind.Resource when delete => new(del, target.ResourceType + "/delete", target.Id, null, GenericResources.DeleteAsync),
             ArmTargetKind.ResourceCollection when get => new(read, null, null, null, GenericResources.ListCollectionAsync),
             ArmTargetKind.SubscriptionCollection when get => new(read, null, null, null, GenericResources.ListTypeInSubscriptionAsync),
+            // POST /subscriptions/{s}/providers/{ns}/register: provider registration (Terraform and the CLI call it); '{ns}/register/action'.
+            ArmTargetKind.SubscriptionCollection when HttpMethods.IsPost(method) && target.ResourceType!.EndsWith("/register", StringComparison.OrdinalIgnoreCase)
+                => new(write, target.ResourceType + "/action", target.Id, ApiVersions.ResourceGroups, Providers.RegisterAsync),
             // POST {resource}/{action} (listKeys, restart…): RBAC action '{type}/{action}/action' at the resource; counted as a write.
             ArmTargetKind.ResourceCollection when HttpMethods.IsPost(method) && !string.Equals(target.ParentId, ResourceGroupIdOf(target), StringComparison.OrdinalIgnoreCase)
                 => new(write, ActionOf(target), target.ParentId, null, GenericResources.PostActionAsync),
