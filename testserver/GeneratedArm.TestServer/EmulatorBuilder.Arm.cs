@@ -12,6 +12,14 @@ public sealed partial class EmulatorBuilder
         return this;
     }
 
+    /// <summary>The clock skew ARM tolerates on a token's <c>nbf</c>/<c>exp</c> (default 5 minutes).</summary>
+    public EmulatorBuilder WithArmClockTolerance(TimeSpan tolerance)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tolerance, TimeSpan.Zero);
+        Options.ArmClockTolerance = tolerance;
+        return this;
+    }
+
     /// <summary>Loose api-versions: any well-formed <c>yyyy-MM-dd[-preview]</c> is accepted for every resource type.</summary>
     public EmulatorBuilder AcceptAnyApiVersion(bool enabled = true)
     {
@@ -61,6 +69,24 @@ public sealed partial class EmulatorBuilder
         if (!type.Contains('/', StringComparison.Ordinal)) throw new ArgumentException("A resource type is '{namespace}/{type}'.", nameof(type));
         Options.Arm.ResourceTypes[type] = apiVersions is { Length: > 0 } ? apiVersions : ["2024-01-01"];
         return this;
+    }
+
+    /// <summary>
+    /// Adds a generic resource to the initial state, as if PUT through ARM: <paramref name="id"/> is its full id under a resource group
+    /// (<c>/subscriptions/{s}/resourceGroups/{g}/providers/{ns}/{type}/{name}</c>), <paramref name="json"/> its body (a JSON object;
+    /// <c>id</c>, <c>name</c> and <c>type</c> are filled in).
+    /// </summary>
+    public EmulatorBuilder AddResource(string id, string json = "{}")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var target = ArmTarget.Parse(id);
+        if (target.Kind != ArmTargetKind.Resource)
+            throw new ArgumentException($"'{id}' is not the id of a resource under a resource group.", nameof(id));
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            throw new ArgumentException("The body must be a JSON object.", nameof(json));
+        var resource = new State.GenericResourceInfo(target.Id, target.ResourceType!, target.Name!, target.SubscriptionId!, target.ResourceGroup!, document.RootElement.Clone());
+        return ConfigureState(s => s with { Resources = [.. s.Resources, resource] });
     }
 
     /// <summary>Leaves out the administrator's seeded Owner assignments (see <see cref="ArmAdministrator"/>).</summary>

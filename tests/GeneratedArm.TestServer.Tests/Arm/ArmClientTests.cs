@@ -141,6 +141,21 @@ public class ArmClientTests
     }
 
     [Test]
+    public async Task ArmClient_waits_out_ARM_throttling_using_Retry_After_and_succeeds()
+    {
+        // One read in the bucket, refilled at 1 per second (real clock): the second read is throttled with Retry-After: 1.
+        using var emulator = AzureEmulator.Create(b => b.EnableArmThrottling(new GeneratedArm.TestServer.Arm.ThrottlingLimits(1, 1, 10, 10, 10, 10)));
+        var arm = AdminClient(emulator);
+
+        await Subscription(arm).GetResourceGroupAsync("DevTest");
+        ResourceGroupResource second = await Subscription(arm).GetResourceGroupAsync("DevTest");
+
+        Assert.That(second.Data.Name, Is.EqualTo("DevTest"));
+        var throttled = emulator.Requests.Where(r => r.StatusCode == 429).ToList();
+        Assert.That(throttled, Has.Count.GreaterThanOrEqualTo(1), "the SDK saw a 429 and retried");
+    }
+
+    [Test]
     public void ArmClient_surfaces_a_denial_as_RequestFailedException_with_ErrorCode_AuthorizationFailed()
     {
         var (emulator, arm) = VmClient();

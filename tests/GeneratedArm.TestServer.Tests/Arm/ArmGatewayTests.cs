@@ -63,6 +63,20 @@ public class ArmGatewayTests
     }
 
     [Test]
+    public async Task The_clock_tolerance_is_configurable()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 19, 8, 0, 0, TimeSpan.Zero));
+        using var emulator = AzureEmulator.Create(b => b.UseTimeProvider(clock).WithArmClockTolerance(TimeSpan.Zero));
+        using var client = emulator.CreateClient();
+        string token = emulator.CreateAccessToken(emulator.DefaultIdentity, lifetime: TimeSpan.FromHours(1));
+
+        clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        using var response = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), token);
+
+        Assert.That((await ErrorAsync(response)).Code, Is.EqualTo("ExpiredAuthenticationToken"));
+    }
+
+    [Test]
     public async Task Token_not_yet_valid_beyond_the_tolerance_is_rejected_with_401()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 19, 8, 0, 0, TimeSpan.Zero));
@@ -264,7 +278,7 @@ public class ArmGatewayTests
         using var empty = await SendAsync(client, HttpMethod.Put, Rg("Big"), admin, "");
 
         Assert.That(oversized.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
-        Assert.That((await ErrorAsync(oversized)).Code, Is.EqualTo("RequestEntityTooLarge"));
+        Assert.That(await ErrorAsync(oversized), Is.EqualTo(("RequestContentTooLarge", "The request content size exceeds the maximum size of 1 KB.")));
         Assert.That(empty.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await ErrorAsync(empty)).Code, Is.EqualTo("InvalidRequestContent"));
     }

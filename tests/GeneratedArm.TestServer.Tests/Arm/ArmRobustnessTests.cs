@@ -65,6 +65,24 @@ public class ArmRobustnessTests
         Assert.That(statuses.Where(kv => kv.Key < 300).Sum(kv => kv.Value), Is.GreaterThanOrEqualTo(15), "the walk reaches handlers, not only the gateway's refusals");
     }
 
+    [Test]
+    public async Task An_unexpected_failure_is_ARMs_500_InternalServerError_envelope_with_the_tracking_ids()
+    {
+        // A state no real flow produces (a role whose actions list is null) makes RBAC throw: the last-resort path.
+        using var emulator = AzureEmulator.Create(b => b.ConfigureState(st => st with
+        {
+            RoleDefinitions = [.. st.RoleDefinitions.Select(r => r.Id == Rbac.BuiltInRoles.ReaderId ? r with { Actions = null! } : r)],
+        }));
+        using var client = emulator.CreateClient();
+
+        using var response = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), VmToken(emulator));
+        var (code, message) = await ErrorAsync(response);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+        Assert.That(code, Is.EqualTo("InternalServerError"));
+        Assert.That(message, Does.Contain("tracking id '" + response.Headers.GetValues("x-ms-request-id").Single() + "'"));
+    }
+
     private static string ReplaceFirst(string text, string what, string with)
     {
         int i = text.IndexOf(what, StringComparison.Ordinal);

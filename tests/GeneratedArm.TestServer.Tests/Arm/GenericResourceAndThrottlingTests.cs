@@ -80,6 +80,8 @@ public class GenericResourceAndThrottlingTests
 
         Assert.That(await NamesAsync($"/subscriptions/{Sub}/resourceGroups/DevTest/resources?api-version=2021-04-01", admin), Is.EqualTo(new[] { "a", "b", "myVM" }));
         Assert.That(await NamesAsync($"/subscriptions/{Sub}/resources?api-version=2021-04-01&$filter={Uri.EscapeDataString("resourceType eq 'Microsoft.Web/sites'")}", admin), Is.EqualTo(new[] { "a", "c" }));
+        Assert.That(await NamesAsync($"/subscriptions/{Sub}/providers/Microsoft.Web/sites?api-version=2023-01-01", admin), Is.EqualTo(new[] { "a", "c" }));
+        Assert.That(await NamesAsync($"/subscriptions/{Sub}/providers/microsoft.web/SITES?api-version=2023-01-01", VmToken(emulator)), Is.EqualTo(new[] { "a" }));
         // The VM's identity reads DevTest only, so the subscription-wide list shows DevTest's resources only.
         Assert.That(await NamesAsync($"/subscriptions/{Sub}/resources?api-version=2021-04-01", VmToken(emulator)), Is.EqualTo(new[] { "a", "b", "myVM" }));
         using var deleted = await SendAsync(client, HttpMethod.Delete, Res("Microsoft.Web/sites/a"), admin);
@@ -88,6 +90,63 @@ public class GenericResourceAndThrottlingTests
         Assert.That((deleted.StatusCode, again.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.NoContent)));
         Assert.That(missingGroup.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await ErrorAsync(missingGroup)).Code, Is.EqualTo("ResourceGroupNotFound"));
+    }
+
+    [Test]
+    public async Task NextLink_of_a_group_whose_name_needs_escaping_is_a_valid_URL_that_leads_to_the_next_page()
+    {
+        using var emulator = AzureEmulator.Create(b => b.AddResourceGroup("my group (1)"));
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+        foreach (string name in new[] { "a", "b" })
+        {
+            using var r = await SendAsync(client, HttpMethod.Put, Res("Microsoft.Web/sites/" + name, "my%20group%20(1)"), admin, """{"location":"westus"}""");
+            Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+
+        using var first = await SendAsync(client, HttpMethod.Get, Res("Microsoft.Web/sites", "my%20group%20(1)") + "&$top=1", admin);
+        string next = (await JsonAsync(first)).GetProperty("nextLink").GetString()!;
+        using var second = await SendAsync(client, HttpMethod.Get, next, admin);
+
+        Assert.That(Uri.IsWellFormedUriString(next, UriKind.Absolute), Is.True, next);
+        Assert.That(next, Does.Contain("my%20group"));
+        Assert.That((await JsonAsync(second)).GetProperty("value")[0].GetProperty("name").GetString(), Is.EqualTo("b"));
+    }
+
+    [Test]
+    public async Task Resources_seeded_by_the_builder_read_like_PUT_ones_and_bad_ids_are_refused()
+    {
+        using var emulator = AzureEmulator.Create(b => b.AddResource($"/subscriptions/{Sub}/resourceGroups/DevTest/providers/Microsoft.KeyVault/vaults/kv1",
+            """{"location":"westus","properties":{"sku":{"name":"standard"}}}"""));
+        using var client = emulator.CreateClient();
+
+        using var read = await SendAsync(client, HttpMethod.Get, Res("Microsoft.KeyVault/vaults/kv1"), VmToken(emulator));
+        var body = await JsonAsync(read);
+
+        Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(body.GetProperty("type").GetString(), Is.EqualTo("Microsoft.KeyVault/vaults"));
+        Assert.That(body.GetProperty("properties").GetProperty("sku").GetProperty("name").GetString(), Is.EqualTo("standard"));
+        Assert.That(() => AzureEmulator.Create(b => b.AddResource($"/subscriptions/{Sub}/resourceGroups/DevTest")), Throws.ArgumentException);
+    }
+
+    [Test]
+    public async Task Providers_list_types_with_api_versions_and_registration_needs_the_register_action()
+    {
+        using var emulator = AzureEmulator.Create(b => b.AddResourceType("Microsoft.Cache/redis", "2024-03-01"));
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+
+        using var cache = await SendAsync(client, HttpMethod.Get, $"/subscriptions/{Sub}/providers/Microsoft.Cache?api-version=2021-04-01", VmToken(emulator));
+        using var register = await SendAsync(client, HttpMethod.Post, $"/subscriptions/{Sub}/providers/Microsoft.Cdn/register?api-version=2021-04-01", admin);
+        using var readerRegister = await SendAsync(client, HttpMethod.Post, $"/subscriptions/{Sub}/providers/Microsoft.Cdn/register?api-version=2021-04-01", VmToken(emulator));
+        var type = (await JsonAsync(cache)).GetProperty("resourceTypes")[0];
+
+        Assert.That(type.GetProperty("resourceType").GetString(), Is.EqualTo("redis"));
+        Assert.That(type.GetProperty("apiVersions")[0].GetString(), Is.EqualTo("2024-03-01"));
+        Assert.That(register.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await JsonAsync(register)).GetProperty("registrationState").GetString(), Is.EqualTo("Registered"));
+        Assert.That(readerRegister.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await ErrorAsync(readerRegister)).Message, Does.Contain("'Microsoft.Cdn/register/action'"));
     }
 
     [Test]

@@ -78,6 +78,17 @@ public class PersistenceTests
     }
 
     [Test]
+    public void A_data_directory_in_use_by_another_emulator_is_refused_and_released_on_dispose()
+    {
+        using (var first = AzureEmulator.Create(b => b.UseDataDirectory(_dir)))
+        {
+            Assert.That(() => AzureEmulator.Create(b => b.UseDataDirectory(_dir)), Throws.InstanceOf<IOException>().With.Message.Contains("in use by another emulator"));
+        }
+        using var second = AzureEmulator.Create(b => b.UseDataDirectory(_dir));
+        Assert.That(second.State.FindResourceGroup(Sub, "DevTest"), Is.Not.Null);
+    }
+
+    [Test]
     public async Task Admin_reset_returns_to_the_configured_state_and_persists_that()
     {
         using (var first = AzureEmulator.Create(b => b.UseDataDirectory(_dir)))

@@ -16,30 +16,53 @@ public class RbacTests
     public enum Scope { OwnGroup, OtherGroup, Subscription }
     public enum Operation { Read, Write, Delete }
 
-    private static readonly (string Role, string Id)[] Roles = [("Reader", BuiltInRoles.ReaderId), ("Contributor", BuiltInRoles.ContributorId), ("Owner", BuiltInRoles.OwnerId)];
+    private static readonly (string Role, string Id)[] Roles =
+    [
+        ("Reader", BuiltInRoles.ReaderId), ("Contributor", BuiltInRoles.ContributorId), ("Owner", BuiltInRoles.OwnerId),
+        ("UserAccessAdministrator", BuiltInRoles.UserAccessAdministratorId),
+    ];
 
     public static IEnumerable<TestCaseData> Matrix()
     {
-        foreach (var (role, id) in Roles)
-            foreach (var scope in Enum.GetValues<Scope>())
-                foreach (var operation in Enum.GetValues<Operation>())
-                {
-                    // The role is held on the own group only: it covers that group, never another group or the subscription above it.
-                    bool allowed = scope == Scope.OwnGroup && (operation == Operation.Read || role != "Reader");
-                    yield return new TestCaseData(id, scope, operation, allowed).SetName($"{role}_on_own_group_{operation}_at_{scope}_is_{(allowed ? "allowed" : "denied")}");
-                }
+        foreach (bool atSubscription in new[] { false, true })
+            foreach (var (role, id) in Roles)
+                foreach (var scope in Enum.GetValues<Scope>())
+                    foreach (var operation in Enum.GetValues<Operation>())
+                    {
+                        bool allowed = atSubscription ? AllowedWhenHeldAtSubscription(role, scope, operation) : AllowedWhenHeldOnOwnGroup(role, scope, operation);
+                        yield return new TestCaseData(id, atSubscription, scope, operation, allowed)
+                            .SetName($"{role}_on_{(atSubscription ? "subscription" : "own_group")}_{operation}_at_{scope}_is_{(allowed ? "allowed" : "denied")}");
+                    }
     }
 
+    // Held on the own group: it covers that group, never another group or the subscription above it. Reader and User Access
+    // Administrator (*/read, Microsoft.Authorization/*) may only read the group itself.
+    private static bool AllowedWhenHeldOnOwnGroup(string role, Scope scope, Operation operation) =>
+        scope == Scope.OwnGroup && (operation == Operation.Read || role is "Contributor" or "Owner");
+
+    // Held on the subscription: inherited by every group. At subscription scope the operations are role-assignment reads/writes/deletes,
+    // which Contributor's notActions (Microsoft.Authorization/*/Write, */Delete) exclude and User Access Administrator's actions include.
+    private static bool AllowedWhenHeldAtSubscription(string role, Scope scope, Operation operation) => (role, scope, operation) switch
+    {
+        (_, _, Operation.Read) => true,
+        ("Owner", _, _) => true,
+        ("Contributor", Scope.Subscription, _) => false,
+        ("Contributor", _, _) => true,
+        ("UserAccessAdministrator", Scope.Subscription, _) => true,
+        _ => false,
+    };
+
     /// <summary>
-    /// Each built-in role × read/write/delete × own group, other group, subscription. At group scope the operations are the group's
-    /// GET, PATCH and DELETE; at subscription scope, listing, creating and deleting role assignments there.
+    /// Each built-in role, held on the own group or on the subscription × read/write/delete × own group, other group, subscription.
+    /// At group scope the operations are the group's GET, PATCH and DELETE; at subscription scope, listing, creating and deleting role
+    /// assignments there. Allowed requests succeed; denied ones get ARM's exact 403.
     /// </summary>
     [TestCaseSource(nameof(Matrix))]
-    public async Task Rbac_matrix(string roleId, Scope scope, Operation operation, bool allowed)
+    public async Task Rbac_matrix(string roleId, bool heldAtSubscription, Scope scope, Operation operation, bool allowed)
     {
         using var emulator = AzureEmulator.Create(b => b
             .AddResourceGroup(Mine).AddResourceGroup(Other)
-            .AddRoleAssignment(PrincipalId, roleId, $"/subscriptions/{Sub}/resourceGroups/{Mine}"));
+            .AddRoleAssignment(PrincipalId, roleId, heldAtSubscription ? SubscriptionScope : $"/subscriptions/{Sub}/resourceGroups/{Mine}"));
         using var client = emulator.CreateClient();
         string token = emulator.CreateAccessToken(Principal(PrincipalId, ClientId));
         string adminAssignment = emulator.State.RoleAssignments.Single(a => a.PrincipalId == GeneratedArm.TestServer.Arm.ArmAdministrator.PrincipalId).Name;
@@ -141,6 +164,26 @@ public class RbacTests
         Assert.That(readGroup.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a resource-scope assignment does not reach up to the group");
         Assert.That((await JsonAsync(listAtSite)).GetProperty("value").EnumerateArray().Select(a => a.GetProperty("properties").GetProperty("scope").GetString()),
             Does.Contain(site).And.Contain(SubscriptionScope).And.Contain(TutorialDefaults.ResourceGroupId));
+    }
+
+    [Test]
+    public async Task Resource_actions_need_their_action_permission_so_a_Reader_cannot_list_keys()
+    {
+        using var emulator = AzureEmulator.Create(b => b.AddRoleAssignment(PrincipalId, BuiltInRoles.ReaderId, SubscriptionScope));
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+        string account = $"/subscriptions/{Sub}/resourceGroups/DevTest/providers/Microsoft.Storage/storageAccounts/store1";
+        using var put = await SendAsync(client, HttpMethod.Put, account + "?api-version=2023-05-01", admin, """{"location":"westus"}""");
+        string reader = emulator.CreateAccessToken(Principal(PrincipalId, ClientId));
+
+        using var byReader = await SendAsync(client, HttpMethod.Post, account + "/listKeys?api-version=2023-05-01", reader);
+        using var byOwner = await SendAsync(client, HttpMethod.Post, account + "/listKeys?api-version=2023-05-01", admin);
+        using var missing = await SendAsync(client, HttpMethod.Post, account.Replace("store1", "nope", StringComparison.Ordinal) + "/listKeys?api-version=2023-05-01", admin);
+
+        Assert.That(byReader.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await ErrorAsync(byReader)).Message, Does.Contain($"action 'Microsoft.Storage/storageAccounts/listKeys/action' over scope '/subscriptions/{Sub}/resourcegroups/DevTest/providers/Microsoft.Storage/storageAccounts/store1'"));
+        Assert.That(byOwner.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test]
@@ -309,6 +352,10 @@ public class RbacTests
     [TestCase("Microsoft.Authorization/*/Delete", "microsoft.authorization/roleassignments/DELETE", true)]
     [TestCase("Microsoft.Compute/*", "Microsoft.ComputeX/disks/read", false)]
     [TestCase("Microsoft.Storage/storageAccounts/listKeys/action", "Microsoft.Storage/storageAccounts/listKeys/action", true)]
+    [TestCase("Microsoft.*/*/read", "Microsoft.Web/sites/slots/read", true)]
+    [TestCase("Microsoft.*/*/read", "Microsoft.Web/sites/write", false)]
+    [TestCase("*/read", "read", false)]
+    [TestCase("Microsoft.Support/*", "Microsoft.Support/", true)]
     public void Action_patterns_match_with_wildcards_case_insensitively(string pattern, string action, bool matches) =>
         Assert.That(RbacEvaluator.ActionMatches(pattern, action), Is.EqualTo(matches));
 }

@@ -96,6 +96,14 @@ public class StandaloneArmClientTests
         }
     }
 
+    [Test]
+    public void Standalone_ARM_flags_parse()
+    {
+        var result = Program.BuildCommand().Parse(["--data-dir", Path.GetTempPath(), "--arm-throttling", "--any-api-version", "--no-rbac"]);
+
+        Assert.That(result.Errors, Is.Empty);
+    }
+
     private sealed class StaticToken(string token) : TokenCredential
     {
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(token, DateTimeOffset.UtcNow.AddHours(1));

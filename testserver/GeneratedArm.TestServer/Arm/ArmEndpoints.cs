@@ -24,7 +24,7 @@ internal static class ArmEndpoints
         endpoints.Map("/tenants", gateway);
         endpoints.Map("/subscriptions/{**rest}", gateway);
         endpoints.Map("/providers/{**rest}", gateway);
-        endpoints.Map("/metadata/endpoints", context => CloudMetadata.HandleAsync(context));
+        endpoints.Map("/metadata/endpoints", context => CloudMetadata.HandleAsync(context, runtime.UtcNow));
 
         if (runtime.Options.AdminApi)
         {

@@ -23,7 +23,7 @@ internal static class ArmGateway
 {
     public static async Task HandleAsync(HttpContext context, EmulatorRuntime runtime)
     {
-        SetCommonHeaders(context);
+        SetCommonHeaders(context, runtime.UtcNow);
         try
         {
             await HandleCoreAsync(context, runtime).ConfigureAwait(false);
@@ -31,7 +31,7 @@ internal static class ArmGateway
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
         {
             context.Response.Clear();
-            SetCommonHeaders(context);
+            SetCommonHeaders(context, runtime.UtcNow);
             await ArmErrors.WriteAsync(context, 500, "InternalServerError",
                 "Encountered internal server error. Diagnostic information: timestamp '" + runtime.UtcNow.ToString("yyyyMMddTHHmmssZ", CultureInfo.InvariantCulture)
                 + "', subscription id '', tracking id '" + context.Response.Headers["x-ms-request-id"] + "', request correlation id '"
@@ -44,7 +44,7 @@ internal static class ArmGateway
     /// randomly generate a unique GUID" — common-api-details.md; a generated one equals the request id), <c>x-ms-client-request-id</c>
     /// echoed when <c>x-ms-return-client-request-id: true</c>, <c>x-ms-routing-request-id</c>, and ARM's no-cache headers.
     /// </summary>
-    internal static void SetCommonHeaders(HttpContext context)
+    internal static void SetCommonHeaders(HttpContext context, DateTimeOffset now)
     {
         var request = context.Request;
         var headers = context.Response.Headers;
@@ -58,7 +58,7 @@ internal static class ArmGateway
         {
             headers["x-ms-client-request-id"] = clientRequestId.ToString();
         }
-        headers["x-ms-routing-request-id"] = "EMULATOR:" + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ":" + requestId;
+        headers["x-ms-routing-request-id"] = "EMULATOR:" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ":" + requestId;
         headers.CacheControl = "no-cache";
         headers.Pragma = "no-cache";
         headers.Expires = "-1";
@@ -166,6 +166,11 @@ internal static class ArmRoutes
     private const string RgWrite = "Microsoft.Resources/subscriptions/resourceGroups/write";
     private const string RgDelete = "Microsoft.Resources/subscriptions/resourceGroups/delete";
 
+    private static string ResourceGroupIdOf(ArmTarget t) => $"/subscriptions/{t.SubscriptionId}/resourceGroups/{t.ResourceGroup}";
+
+    /// <summary><c>Microsoft.Storage/storageAccounts/listKeys</c> (a collection path) → <c>Microsoft.Storage/storageAccounts/listKeys/action</c>.</summary>
+    private static string ActionOf(ArmTarget t) => t.ResourceType + "/action";
+
     public static ArmOperation? Resolve(ArmTarget target, string method, out int status, out string? code, out string? message)
     {
         status = 0;
@@ -194,6 +199,13 @@ internal static class ArmRoutes
             ArmTargetKind.Resource when put || patch => new(write, target.ResourceType + "/write", target.Id, null, patch ? GenericResources.PatchAsync : GenericResources.PutAsync),
             ArmTargetKind.Resource when delete => new(del, target.ResourceType + "/delete", target.Id, null, GenericResources.DeleteAsync),
             ArmTargetKind.ResourceCollection when get => new(read, null, null, null, GenericResources.ListCollectionAsync),
+            ArmTargetKind.SubscriptionCollection when get => new(read, null, null, null, GenericResources.ListTypeInSubscriptionAsync),
+            // POST /subscriptions/{s}/providers/{ns}/register: provider registration (Terraform and the CLI call it); '{ns}/register/action'.
+            ArmTargetKind.SubscriptionCollection when HttpMethods.IsPost(method) && target.ResourceType!.EndsWith("/register", StringComparison.OrdinalIgnoreCase)
+                => new(write, target.ResourceType + "/action", target.Id, ApiVersions.ResourceGroups, Providers.RegisterAsync),
+            // POST {resource}/{action} (listKeys, restart…): RBAC action '{type}/{action}/action' at the resource; counted as a write.
+            ArmTargetKind.ResourceCollection when HttpMethods.IsPost(method) && !string.Equals(target.ParentId, ResourceGroupIdOf(target), StringComparison.OrdinalIgnoreCase)
+                => new(write, ActionOf(target), target.ParentId, null, GenericResources.PostActionAsync),
             ArmTargetKind.RoleAssignment when get => new(read, RoleAssignments.ReadAction, target.Scope!.Id, ApiVersions.RoleAssignments, RoleAssignments.GetAsync),
             ArmTargetKind.RoleAssignment when put => new(write, RoleAssignments.WriteAction, target.Scope!.Id, ApiVersions.RoleAssignments, RoleAssignments.PutAsync),
             ArmTargetKind.RoleAssignment when delete => new(del, RoleAssignments.DeleteAction, target.Scope!.Id, ApiVersions.RoleAssignments, RoleAssignments.DeleteAsync),

@@ -56,7 +56,7 @@ internal static class ArmPaging
     private static string NextLink(ArmRequest request, int offset)
     {
         var http = request.Context.Request;
-        string url = request.BaseUrl + http.PathBase + http.Path;
+        string url = request.BaseUrl + http.PathBase.ToUriComponent() + http.Path.ToUriComponent();
         foreach (var (key, values) in http.Query)
         {
             if (string.Equals(key, "$skiptoken", StringComparison.OrdinalIgnoreCase)) continue;

@@ -20,6 +20,7 @@ internal enum ArmTargetKind
     TenantList,
     ProviderList,
     Provider,
+    SubscriptionCollection,
 }
 
 /// <summary>
@@ -96,6 +97,9 @@ internal sealed record ArmTarget(ArmTargetKind Kind)
         if (Is(s[2], "resources") && s.Length == 3) return new ArmTarget(ArmTargetKind.ResourcesInSubscription) { SubscriptionId = sub, Id = subId };
         if (Is(s[2], "providers") && s.Length == 3) return new ArmTarget(ArmTargetKind.ProviderList) { SubscriptionId = sub, Id = subId };
         if (Is(s[2], "providers") && s.Length == 4) return new ArmTarget(ArmTargetKind.Provider) { SubscriptionId = sub, Name = s[3], Id = subId + "/providers/" + s[3] };
+        // /subscriptions/{s}/providers/{namespace}/{type}: every resource of a top-level type in the subscription.
+        if (Is(s[2], "providers") && s.Length == 5)
+            return new ArmTarget(ArmTargetKind.SubscriptionCollection) { SubscriptionId = sub, ResourceType = s[3] + "/" + s[4], Id = subId };
         if (Is(s[2], "operationresults") && s.Length == 4) return new ArmTarget(ArmTargetKind.OperationResult) { SubscriptionId = sub, Name = s[3], Id = subId };
         if (!Is(s[2], "resourceGroups")) return unknown;
         if (s.Length == 3) return new ArmTarget(ArmTargetKind.ResourceGroupList) { SubscriptionId = sub, Id = subId };

@@ -23,7 +23,7 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
     public IQueryCollection Query => Context.Request.Query;
 
     /// <summary>The request's own base URL (<c>https://management.azure.com</c> in-process, the listener's URL standalone): links point back at it.</summary>
-    public string BaseUrl => $"{Context.Request.Scheme}://{Context.Request.Host}";
+    public string BaseUrl => $"{Context.Request.Scheme}://{Context.Request.Host.ToUriComponent()}";
 
     /// <summary>Whether the caller may perform <paramref name="action"/> at <paramref name="scope"/> (always, with enforcement off).</summary>
     public bool IsAllowed(string action, string scope) =>
@@ -62,7 +62,7 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
         long max = Options.MaxRequestBodyBytes;
         if (request.ContentLength is { } declared && declared > max)
         {
-            await TooLargeAsync(declared, max).ConfigureAwait(false);
+            await TooLargeAsync(max).ConfigureAwait(false);
             return null;
         }
         using var buffer = new MemoryStream();
@@ -72,7 +72,7 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
         {
             if (buffer.Length + read > max)
             {
-                await TooLargeAsync(buffer.Length + read, max).ConfigureAwait(false);
+                await TooLargeAsync(max).ConfigureAwait(false);
                 return null;
             }
             buffer.Write(chunk, 0, read);
@@ -118,9 +118,14 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
             || media.Equals("text/json", StringComparison.OrdinalIgnoreCase);
     }
 
-    private Task TooLargeAsync(long size, long max) =>
-        WriteErrorAsync(413, "RequestEntityTooLarge",
-            $"The request content size '{size}' bytes exceeds the maximum allowed size of '{max}' bytes.");
+    // ARM's code and message (Azure/azure-api-management-devops-resource-kit#594, Azure/ALZ-Bicep#833):
+    // "The request content size exceeds the maximum size of 4 MB." — with the configured limit.
+    private Task TooLargeAsync(long max) =>
+        WriteErrorAsync(413, "RequestContentTooLarge",
+            $"The request content size exceeds the maximum size of {FormatSize(max)}.");
+
+    private static string FormatSize(long bytes) =>
+        bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MB" : bytes % 1024 == 0 ? $"{bytes / 1024} KB" : $"{bytes} bytes";
 }
 
 /// <summary>ARM's error envelope <c>{"error":{"code","message"[,"target"][,"details"]}}</c> (azure-resource-manager-rpc common-api-details.md).</summary>

@@ -12,9 +12,9 @@ namespace GeneratedArm.TestServer.Arm;
 /// </summary>
 internal static class CloudMetadata
 {
-    public static Task HandleAsync(HttpContext context)
+    public static Task HandleAsync(HttpContext context, DateTimeOffset now)
     {
-        ArmGateway.SetCommonHeaders(context);
+        ArmGateway.SetCommonHeaders(context, now);
         string apiVersion = context.Request.Query["api-version"].ToString();
         if (string.IsNullOrEmpty(apiVersion))
             return ArmErrors.WriteAsync(context, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");

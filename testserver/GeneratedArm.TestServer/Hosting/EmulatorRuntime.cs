@@ -13,8 +13,9 @@ internal sealed class EmulatorRuntime : IDisposable
     {
         Options = options;
         // With a data directory, the saved state wins over the configured one; every change is saved before it is acknowledged.
-        Persistence = options.DataDirectory is { } dataDirectory ? DurableStateStore.Open(dataDirectory) : null;
-        State = new EmulatorState(Persistence?.TryLoad() ?? options.InitialState);
+        EmulatorStateSnapshot? saved = null;
+        Persistence = options.DataDirectory is { } dataDirectory ? DurableStateStore.Open(dataDirectory, out saved) : null;
+        State = new EmulatorState(saved ?? options.InitialState);
         Persistence?.Attach(State);
         Arm = new ArmServices(options.Arm, options.TimeProvider);
         Tokens = new TokenIssuer(options);
@@ -46,6 +47,7 @@ internal sealed class EmulatorRuntime : IDisposable
 
     public void Dispose()
     {
+        Persistence?.Dispose();
         Stop();
         _stopping.Dispose();
     }

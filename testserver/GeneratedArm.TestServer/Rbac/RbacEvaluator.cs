@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using GeneratedArm.TestServer.State;
 
 namespace GeneratedArm.TestServer.Rbac;
@@ -37,11 +36,38 @@ public static class RbacEvaluator
         return child.Length == parent.Length || child[parent.Length] == '/';
     }
 
-    /// <summary>Matches an action against a role's action pattern (<c>*</c> matches any run of characters).</summary>
+    /// <summary>
+    /// Matches an action against a role's action pattern: <c>*</c> matches any run of characters, case-insensitively (role
+    /// definitions mix <c>Delete</c> and <c>delete</c>). A plain glob matcher: no regular expressions, linear-ish, allocation-free.
+    /// </summary>
     public static bool ActionMatches(string pattern, string action)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        string regex = "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$";
-        return Regex.IsMatch(action, regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        ArgumentNullException.ThrowIfNull(action);
+        int p = 0, a = 0, star = -1, resume = 0;
+        while (a < action.Length)
+        {
+            if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                resume = a;
+            }
+            else if (p < pattern.Length && char.ToUpperInvariant(pattern[p]) == char.ToUpperInvariant(action[a]))
+            {
+                p++;
+                a++;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                a = ++resume;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        while (p < pattern.Length && pattern[p] == '*') p++;
+        return p == pattern.Length;
     }
 }

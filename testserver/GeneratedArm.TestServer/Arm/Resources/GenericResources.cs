@@ -84,6 +84,27 @@ internal static partial class GenericResources
         request.NoContent(request.State.RemoveResource(request.Target.Id) ? 200 : 204);
     }
 
+    /// <summary>
+    /// <c>POST {resource}/{action}</c>: resource actions (<c>listKeys</c>, <c>restart</c>…) have no emulated behaviour; the emulator
+    /// checks the resource exists and RBAC allowed <c>{type}/{action}/action</c>, and answers 200 with <c>{}</c>.
+    /// </summary>
+    public static async Task PostActionAsync(ArmRequest request)
+    {
+        var t = request.Target;
+        if (await GroupOr404Async(request).ConfigureAwait(false) is null) return;
+        if (Find(request.State, t.ParentId!) is null)
+        {
+            await request.WriteErrorAsync(404, "ResourceNotFound",
+                $"The Resource '{ShortPath(t.ParentId!)}' under resource group '{t.ResourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix").ConfigureAwait(false);
+            return;
+        }
+        await request.WriteJsonAsync(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
     public static async Task ListCollectionAsync(ArmRequest request)
     {
         var t = request.Target;
@@ -92,6 +113,20 @@ internal static partial class GenericResources
         if (!ok) return;
         var items = AllResources(request.State)
             .Where(r => string.Equals(r.Type, t.ResourceType, StringComparison.OrdinalIgnoreCase) && string.Equals(ParentOf(r), t.ParentId, StringComparison.OrdinalIgnoreCase))
+            .Where(r => request.IsAllowed(r.Type + "/read", r.Id))
+            .ToList();
+        await ArmPaging.WritePageAsync(request, items, offset, pageSize, WriteFull).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /subscriptions/{s}/providers/{ns}/{type}</c>: the type's resources in every group the caller may read them in (full bodies).</summary>
+    public static async Task ListTypeInSubscriptionAsync(ArmRequest request)
+    {
+        var t = request.Target;
+        var (ok, offset, pageSize) = await ArmPaging.ReadAsync(request).ConfigureAwait(false);
+        if (!ok) return;
+        string prefix = "/subscriptions/" + t.SubscriptionId + "/";
+        var items = AllResources(request.State)
+            .Where(r => r.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && string.Equals(r.Type, t.ResourceType, StringComparison.OrdinalIgnoreCase))
             .Where(r => request.IsAllowed(r.Type + "/read", r.Id))
             .ToList();
         await ArmPaging.WritePageAsync(request, items, offset, pageSize, WriteFull).ConfigureAwait(false);

@@ -36,6 +36,15 @@ internal static class Providers
         await request.WriteJsonAsync(200, w => Write(w, request, provider.Namespace, provider.Types)).ConfigureAwait(false);
     }
 
+    /// <summary><c>POST /subscriptions/{s}/providers/{ns}/register</c>: every provider is registered already; answers the provider.</summary>
+    public static async Task RegisterAsync(ArmRequest request)
+    {
+        string ns = request.Target.ResourceType![..request.Target.ResourceType!.IndexOf('/', StringComparison.Ordinal)];
+        var provider = Catalog(request).FirstOrDefault(p => string.Equals(p.Namespace, ns, StringComparison.OrdinalIgnoreCase));
+        IReadOnlyList<ProviderType> types = provider.Namespace is null ? [] : provider.Types;
+        await request.WriteJsonAsync(200, w => Write(w, request, provider.Namespace ?? ns, types, registered: true)).ConfigureAwait(false);
+    }
+
     private static async Task<bool> VisibleAsync(ArmRequest request)
     {
         var subscription = request.State.FindSubscription(request.Target.SubscriptionId!)!;
@@ -63,12 +72,12 @@ internal static class Providers
         }
     }
 
-    private static void Write(Utf8JsonWriter w, ArmRequest request, string ns, IReadOnlyList<ProviderType> types)
+    private static void Write(Utf8JsonWriter w, ArmRequest request, string ns, IReadOnlyList<ProviderType> types, bool registered = false)
     {
         w.WriteStartObject();
         w.WriteString("id", $"/subscriptions/{request.Target.SubscriptionId}/providers/{ns}");
         w.WriteString("namespace", ns);
-        w.WriteString("registrationState", types.Count > 0 ? "Registered" : "NotRegistered");
+        w.WriteString("registrationState", registered || types.Count > 0 ? "Registered" : "NotRegistered");
         w.WriteString("registrationPolicy", "RegistrationRequired");
         w.WriteStartArray("resourceTypes");
         foreach (var type in types)

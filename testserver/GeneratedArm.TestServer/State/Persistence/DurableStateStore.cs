@@ -17,7 +17,7 @@ namespace GeneratedArm.TestServer.State.Persistence;
 /// loading deletes); a write acknowledged to a client was renamed into place before the response was sent.
 /// </para>
 /// </summary>
-internal sealed partial class DurableStateStore
+internal sealed partial class DurableStateStore : IDisposable
 {
     public const string FileName = "state.json";
     private const string Format = "generatedarm-emulator-state/1";
@@ -25,12 +25,14 @@ internal sealed partial class DurableStateStore
     private readonly string _path;
     private readonly string _tempPath;
     private EmulatorState? _state;
+    private FileStream? _lock;
 
-    private DurableStateStore(string directory)
+    private DurableStateStore(string directory, FileStream directoryLock)
     {
         Directory = directory;
         _path = Path.Combine(directory, FileName);
         _tempPath = _path + ".tmp";
+        _lock = directoryLock;
     }
 
     public string Directory { get; }
@@ -38,13 +40,49 @@ internal sealed partial class DurableStateStore
     /// <summary>Number of snapshots written (for tests and diagnostics).</summary>
     public long Writes { get; private set; }
 
-    /// <summary>Opens (creating) the data directory. Throws <see cref="IOException"/>/<see cref="UnauthorizedAccessException"/> when it cannot be used.</summary>
+    /// <summary>
+    /// Opens (creating) the data directory and locks it for this emulator (<c>.lock</c>, held open without sharing, released by
+    /// <see cref="Dispose"/> or the process's death), so two emulators cannot overwrite each other's state.
+    /// Throws <see cref="IOException"/>/<see cref="UnauthorizedAccessException"/> when the directory cannot be used or is in use.
+    /// </summary>
     public static DurableStateStore Open(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string full = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(full);
-        return new DurableStateStore(full);
+        FileStream directoryLock;
+        try
+        {
+            directoryLock = new FileStream(Path.Combine(full, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The data directory '{full}' is in use by another emulator.", e);
+        }
+        return new DurableStateStore(full, directoryLock);
+    }
+
+    /// <summary>Opens the directory and reads the saved state (null when none); releases the lock if the state cannot be read.</summary>
+    public static DurableStateStore Open(string directory, out EmulatorStateSnapshot? saved)
+    {
+        var store = Open(directory);
+        try
+        {
+            saved = store.TryLoad();
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops saving and releases the directory.</summary>
+    public void Dispose()
+    {
+        if (_state is not null) _state.Changed = null;
+        Interlocked.Exchange(ref _lock, null)?.Dispose();
     }
 
     /// <summary>The saved state, or null when the directory holds none yet. A leftover temporary file (a write cut short) is discarded.</summary>
