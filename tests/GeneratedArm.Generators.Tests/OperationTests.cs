@@ -5,6 +5,7 @@ using System.Text;
 using GeneratedArm.Generators.Tests.Infrastructure;
 using GeneratedArm.Identity;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace GeneratedArm.Generators.Tests;
 
@@ -75,6 +76,17 @@ public sealed class OperationTests
                 "description": "Whether the widget exists.",
                 "parameters": [ { "$ref": "common.json#/parameters/ApiVersionParameter" } ],
                 "responses": { "204": { "description": "Exists" }, "404": { "description": "Does not exist" } }
+              }
+            },
+            "/{widgetId}": {
+              "get": {
+                "operationId": "Widgets_GetById",
+                "description": "Gets a widget by its resource ID.",
+                "parameters": [
+                  { "name": "widgetId", "in": "path", "required": true, "type": "string", "x-ms-skip-url-encoding": true, "description": "The widget's resource ID, e.g. /subscriptions/{id}/resourceGroups/{name}/providers/Contoso.Widgets/widgets/{name}." },
+                  { "$ref": "common.json#/parameters/ApiVersionParameter" }
+                ],
+                "responses": { "200": { "description": "OK", "schema": { "$ref": "#/definitions/Widget" } } }
               }
             },
             "/subscriptions/{subscriptionId}/widgets": {
@@ -182,6 +194,7 @@ public sealed class OperationTests
             ("PUT", _) => Json(HttpStatusCode.Created, """{"id":"/subscriptions/s/widgets/w 1","name":"w 1","color":"red"}"""),
             ("GET", "/subscriptions/s/widgets?$top=1&api-version=2024-05-01") => Json(HttpStatusCode.OK, """{"value":[{"name":"a"}],"nextLink":"https://management.azure.com/subscriptions/s/widgets?page=2&api-version=2024-05-01"}"""),
             ("GET", "/subscriptions/s/widgets?page=2&api-version=2024-05-01") => Json(HttpStatusCode.OK, """{"value":[{"name":"b"}]}"""),
+            ("GET", "/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w?api-version=2024-05-01") => Json(HttpStatusCode.OK, """{"name":"w"}"""),
             ("HEAD", _) => new HttpResponseMessage(HttpStatusCode.NotFound),
             ("DELETE", _) => new HttpResponseMessage(HttpStatusCode.NoContent),
             _ => new HttpResponseMessage(HttpStatusCode.BadRequest),
@@ -208,6 +221,10 @@ public sealed class OperationTests
         }
 
         Assert.That(names, Is.EqualTo(new[] { "a", "b" }));
+
+        // x-ms-skip-url-encoding: a resource ID goes in as it is (and its leading '/' is not doubled).
+        await Invoke(operations, "GetByIdAsync", client, "/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w", CancellationToken.None);
+        Assert.That(handler.Requests[^1].PathAndQuery, Is.EqualTo("/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w?api-version=2024-05-01"));
 
         // HEAD → bool; DELETE (long-running, already final) → the response.
         bool exists = await Invoke<bool>(operations, "CheckExistenceAsync", client, "s", "rg", "w", CancellationToken.None);
@@ -311,6 +328,29 @@ public sealed class OperationTests
         Assert.That(source, Does.Contain("Task<bool> GetAsync(").And.Contain("Task<global::Widgets.Widget> Get2Async("));
         Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
     }
+
+    [Test]
+    public void Editing_a_model_description_re_emits_no_operations_and_editing_an_operation_re_emits_only_its_class()
+    {
+        SchemaFile[] files = WidgetFiles();
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(true, "namespace Consumer { internal static class A { } }");
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(files, out AdditionalText[] texts).RunGenerators(compilation);
+
+        var modelEdit = new InMemoryAdditionalText(files[0].Path, WidgetsSpec.Replace("\"A widget.\"", "\"A gadget.\"", StringComparison.Ordinal));
+        driver = driver.ReplaceAdditionalText(texts[0], modelEdit);
+        driver = driver.RunGenerators(compilation);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.That(Reasons(result, StepNames.ParsedOperations), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
+        Assert.That(Reasons(result, StepNames.OperationGroups), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
+
+        driver = driver.ReplaceAdditionalText(modelEdit, new InMemoryAdditionalText(files[0].Path, WidgetsSpec.Replace("Deletes a widget.", "Deletes a widget for good.", StringComparison.Ordinal)));
+        driver = driver.RunGenerators(compilation);
+        result = driver.GetRunResult().Results.Single();
+        Assert.That(Reasons(result, StepNames.OperationGroups), Is.EqualTo(new[] { IncrementalStepRunReason.Modified }));
+    }
+
+    private static IncrementalStepRunReason[] Reasons(GeneratorRunResult result, string step)
+        => result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
 
     private static async Task<object> Invoke(Type type, string name, params object?[] arguments)
     {

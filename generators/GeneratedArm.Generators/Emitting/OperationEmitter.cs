@@ -253,7 +253,11 @@ internal static class OperationEmitter
                 parts.Add(Literal(template.Substring(position, at - position)));
             }
 
-            parts.Add(parameter.SkipUrlEncoding ? parameter.Name : "global::System.Uri.EscapeDataString(" + parameter.Name + ")");
+            // x-ms-skip-url-encoding values (a scope, a resource ID) are paths themselves: inserted as they are,
+            // without a leading '/' where the template already has one ("/{resourceId}" + "/subscriptions/...").
+            parts.Add(!parameter.SkipUrlEncoding
+                ? "global::System.Uri.EscapeDataString(" + parameter.Name + ")"
+                : at > 0 && template[at - 1] == '/' ? parameter.Name + ".TrimStart('/')" : parameter.Name);
             position = at + placeholder.Length;
         }
 
