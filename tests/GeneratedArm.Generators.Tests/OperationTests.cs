@@ -330,6 +330,23 @@ public sealed class OperationTests
     }
 
     [Test]
+    public void Two_files_with_the_same_group_in_one_namespace_get_distinct_classes_in_path_order_with_GARM004()
+    {
+        GeneratorRun run = GeneratorHarness.Run(new[]
+        {
+            new SchemaFile("/specs/b.json", WidgetsSpec, "Same"),
+            new SchemaFile("/specs/a.json", WidgetsSpec.Replace("2024-05-01", "2023-01-01", StringComparison.Ordinal), "Same"),
+            new SchemaFile("/specs/common.json", CommonSpec, "Same.Common"),
+        });
+
+        IReadOnlyDictionary<string, string> sources = run.Sources;
+        Assert.That(sources["Same.WidgetsOperations.g.cs"], Does.Contain("ApiVersion = \"2023-01-01\""));
+        Assert.That(sources["Same.WidgetsOperations2.g.cs"], Does.Contain("ApiVersion = \"2024-05-01\""));
+        Assert.That(run.GeneratorDiagnostics.Where(d => d.Id == "GARM004" && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("WidgetsOperations2", StringComparison.Ordinal)), Has.Exactly(1).Items);
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+    }
+
+    [Test]
     public void Editing_a_model_description_re_emits_no_operations_and_editing_an_operation_re_emits_only_its_class()
     {
         SchemaFile[] files = WidgetFiles();
