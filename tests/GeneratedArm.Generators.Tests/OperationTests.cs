@@ -235,6 +235,39 @@ public sealed class OperationTests
     }
 
     [Test]
+    public async Task A_long_running_PUT_polls_until_it_succeeds_and_returns_the_final_resource_typed()
+    {
+        string spec = WidgetsSpec.Replace("\"operationId\": \"Widgets_CreateOrUpdate\",", "\"operationId\": \"Widgets_CreateOrUpdate\", \"x-ms-long-running-operation\": true,", StringComparison.Ordinal);
+        Assembly assembly = GeneratorHarness.Run(new[] { new SchemaFile("/specs/widgets.json", spec, "Widgets"), new SchemaFile("/specs/common.json", CommonSpec, "Widgets.Common") }).LoadAssembly();
+        Type operations = assembly.GetType("Widgets.WidgetsOperations", throwOnError: true)!;
+        Type widgetType = assembly.GetType("Widgets.Widget", throwOnError: true)!;
+        const string Resource = "/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w?api-version=2024-05-01";
+        int polls = 0;
+        var handler = new ScriptedHandler(request => (request.Method.Method, request.RequestUri!.PathAndQuery) switch
+        {
+            ("PUT", Resource) => Accepted("""{"name":"w","color":"creating"}"""),
+            ("GET", "/operations/1?api-version=2024-05-01") => Json(HttpStatusCode.OK, ++polls < 2 ? """{"status":"InProgress"}""" : """{"status":"Succeeded"}"""),
+            ("GET", Resource) => Json(HttpStatusCode.OK, """{"name":"w","color":"blue"}"""),
+            _ => new HttpResponseMessage(HttpStatusCode.BadRequest),
+        });
+        using var client = new ArmClient(new StaticTokenCredential(), new ArmClientOptions { Transport = handler, TimeProvider = new ImmediateTimeProvider(), Retry = new RetryOptions { NetworkTimeout = Timeout.InfiniteTimeSpan } });
+
+        object widget = Activator.CreateInstance(widgetType)!;
+        object result = await Invoke(operations, "CreateOrUpdateAsync", client, "s", "rg", "w", widget, CancellationToken.None);
+
+        Assert.That(handler.Requests.Select(r => r.Method + " " + r.PathAndQuery), Is.EqualTo(new[] { "PUT " + Resource, "GET /operations/1?api-version=2024-05-01", "GET /operations/1?api-version=2024-05-01", "GET " + Resource }));
+        Assert.That(widgetType.GetProperty("Color")!.GetValue(result), Is.EqualTo("blue"));
+
+        static HttpResponseMessage Accepted(string json)
+        {
+            HttpResponseMessage response = Json(HttpStatusCode.Created, json);
+            response.Headers.Add("Azure-AsyncOperation", "https://management.azure.com/operations/1");
+            response.Headers.Add("Retry-After", "0");
+            return response;
+        }
+    }
+
+    [Test]
     public async Task ResourceGroups_GetAsync_of_the_real_resources_spec_gets_the_typed_resource_group()
     {
         string? specs = GeneratorHarness.SpecsRoot;
@@ -394,6 +427,13 @@ public sealed class OperationTests
             Requests.Add(new Recorded(request.Method.Method, request.RequestUri!.PathAndQuery, request.Headers.Authorization?.ToString(), body));
             return respond(request);
         }
+    }
+
+    /// <summary>Timers fire at once: polling waits (at least 1 s on the system clock) take no time (so no per-attempt network timeout either).</summary>
+    private sealed class ImmediateTimeProvider : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+            => base.CreateTimer(callback, state, dueTime == Timeout.InfiniteTimeSpan ? dueTime : TimeSpan.Zero, period);
     }
 
     /// <summary>A credential that always returns the same token.</summary>
