@@ -77,7 +77,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedOperation = new(
         id: "GARM008",
         title: "Operation not generated",
-        messageFormat: "The operation '{0}' is not generated: {1} is not supported",
+        messageFormat: "The operation '{0}' is not generated; not supported: {1}",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,

@@ -380,6 +380,56 @@ public sealed class OperationTests
     }
 
     [Test]
+    public void Odd_operation_shapes_never_crash_the_generator_and_what_is_generated_compiles()
+    {
+        const string Odd = """
+            {
+              "swagger": "2.0",
+              "info": { "title": "odd \"client\" </summary>", "version": "2020-01-01\\x" },
+              "parameters": { "Broken": 42, "Class": { "name": "class", "in": "query", "required": true, "type": "string" } },
+              "paths": {
+                "/a/{client}/{class}/{résumé}": {
+                  "parameters": "not an array",
+                  "get": {
+                    "operationId": "Class_Get",
+                    "summary": "Line one\nline two with */ and <tags> & \u2028 separators",
+                    "parameters": [
+                      { "name": "client", "in": "path", "type": "string" },
+                      { "name": "class", "in": "path", "type": "string" },
+                      { "name": "résumé", "in": "path", "type": "string" },
+                      { "name": "cancellationToken", "in": "query", "type": "boolean" },
+                      { "name": "$filter", "in": "query", "type": "string" },
+                      { "name": "filter", "in": "query", "type": "number" },
+                      { "$ref": "#/parameters/Class" },
+                      17
+                    ],
+                    "responses": { "200": { "description": "OK", "schema": { "type": "array", "items": { "type": "string" } } } }
+                  },
+                  "post": { "operationId": "Class_", "parameters": [ { "name": "body", "in": "body", "schema": { "type": "object" } }, { "$ref": "#/parameters/Broken" } ], "responses": {} },
+                  "put": { "operationId": "_Put", "responses": { "200": { "description": "OK", "schema": { "$ref": "#/definitions/Missing" } } } },
+                  "patch": { "responses": {} },
+                  "delete": { "operationId": "Class_Delete", "parameters": [ { "name": "h", "in": "header", "required": true, "type": "string" } ] },
+                  "head": { "operationId": "Class_Get", "x-ms-client-name": "ClassOperations" },
+                  "options": { "operationId": "Class_Options" }
+                },
+                "/b/{unclosed": { "get": { "operationId": "Class_Unclosed" } },
+                "/c/{nobody}": { "get": { "operationId": "Class_NoBody", "x-ms-pageable": { "nextLinkName": null } } },
+                "/d": { "get": { "operationId": "Class_Array", "parameters": [ { "name": "ids", "in": "query", "type": "array", "items": { "type": "string" } } ] } },
+                "/e": 5
+              },
+              "definitions": {}
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/specs/odd.json", Odd, "Odd") });
+
+        Assert.That(run.GeneratorDiagnostics.Where(d => d.Id == "GARM007"), Is.Empty, GeneratorRun.Describe(run.GeneratorDiagnostics));
+        string[] skipped = run.GeneratorDiagnostics.Where(d => d.Id == "GARM008").Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.That(skipped, Has.Some.Contain("Class_Delete").And.Some.Contain("Class_Unclosed").And.Some.Contain("Class_NoBody").And.Some.Contain("Class_Array").And.Some.Contain("without operationId").And.Some.Contain("#/parameters/Broken"), string.Join("\n", skipped));
+        Assert.That(run.Sources.Keys, Does.Contain("Odd.ClassOperations.g.cs"), GeneratorRun.Describe(run.GeneratorDiagnostics));
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems) + "\n" + string.Join("\n", run.Sources.Where(k => k.Key.Contains("Operations", StringComparison.Ordinal)).Select(k => k.Value)));
+    }
+
+    [Test]
     public void Editing_a_model_description_re_emits_no_operations_and_editing_an_operation_re_emits_only_its_class()
     {
         SchemaFile[] files = WidgetFiles();
