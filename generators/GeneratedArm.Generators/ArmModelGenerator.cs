@@ -13,13 +13,17 @@ namespace GeneratedArm.Generators;
 /// Generates typed models with reflection-free JSON serialization from JSON Schema and OpenAPI 2.0
 /// files listed as <c>&lt;AdditionalFiles Include="x.json" ArmSchema="true" /&gt;</c>.
 /// This file only wires the pipeline; see <see cref="DocumentParser"/>, <see cref="IndexBuilder"/>,
-/// <see cref="TypeBuilder"/> and <see cref="ModelEmitter"/> for the work.
+/// <see cref="TypeBuilder"/> and <see cref="ModelEmitter"/> for the models, <see cref="OperationParser"/>,
+/// <see cref="OperationBuilder"/> and <see cref="OperationEmitter"/> for the typed operations.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ArmModelGenerator : IIncrementalGenerator
 {
     /// <summary>The metadata name of the runtime interface generated models implement when it is referenced.</summary>
     public const string ArmModelInterface = "GeneratedArm.Serialization.IArmModel`1";
+
+    /// <summary>The metadata name of the runtime client typed operations extend; without it no operations are generated.</summary>
+    public const string ArmClientType = "GeneratedArm.ArmClient";
 
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -61,6 +65,35 @@ public sealed class ArmModelGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.Types);
 
         context.RegisterSourceOutput(types, static (spc, pair) => EmitType(spc, pair.Type, pair.RuntimeAvailable));
+
+        // Typed operations: only when the compilation has the runtime's ArmClient (again a bool, not the symbol).
+        IncrementalValueProvider<bool> clientAvailable = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(ArmClientType) is not null)
+            .WithTrackingName(StepNames.ClientAvailable);
+
+        IncrementalValuesProvider<OperationDocumentSpec> operationDocuments = inputs
+            .Combine(clientAvailable)
+            .Select(static (pair, cancellationToken) => OperationParser.Parse(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(StepNames.ParsedOperations);
+
+        IncrementalValueProvider<OperationsResult> operations = operationDocuments
+            .Collect()
+            .Combine(index)
+            .Select(static (pair, cancellationToken) => OperationBuilder.Build(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(StepNames.Operations);
+
+        IncrementalValuesProvider<OperationGroupSpec> operationGroups = operations
+            .SelectMany(static (result, _) => result.Groups)
+            .WithTrackingName(StepNames.OperationGroups);
+
+        context.RegisterSourceOutput(operationGroups, static (spc, group) => EmitOperations(spc, group));
+        context.RegisterSourceOutput(operations.Select(static (result, _) => result.Diagnostics), static (spc, list) =>
+        {
+            foreach (DiagnosticInfo diagnostic in list)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
 
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = resolved
             .Select(static (document, _) => document.Diagnostics)
@@ -108,6 +141,22 @@ public sealed class ArmModelGenerator : IIncrementalGenerator
             : string.Empty;
         string text = file.GetText(cancellationToken)?.ToString() ?? string.Empty;
         return new InputFile(file.Path, text, ns);
+    }
+
+    private static void EmitOperations(SourceProductionContext context, OperationGroupSpec group)
+    {
+        string source;
+        try
+        {
+            source = OperationEmitter.Emit(group);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, group.SourcePath + " (" + group.Name + ")", ex.GetType().Name + ": " + ex.Message).ToDiagnostic());
+            return;
+        }
+
+        context.AddSource(group.HintName, SourceText.From(source, Encoding.UTF8));
     }
 
     private static void EmitType(SourceProductionContext context, TypeSpec type, bool runtimeAvailable)

@@ -74,6 +74,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "An unexpected failure inside the generator; please report it with the schema file.");
 
+    public static readonly DiagnosticDescriptor UnsupportedOperation = new(
+        id: "GARM008",
+        title: "Operation not generated",
+        messageFormat: "The operation '{0}' is not generated; not supported: {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An OpenAPI operation uses a shape typed operations cannot express (form data, a non-JSON body, a non-scalar query parameter, a required header, an unresolvable parameter $ref); its models are still generated. Call it through ArmClient.SendAsync.");
+
     public static DiagnosticDescriptor ById(string id) => id switch
     {
         "GARM001" => InvalidJson,
@@ -82,6 +91,7 @@ internal static class DiagnosticDescriptors
         "GARM004" => NameCollision,
         "GARM005" => UnknownDocument,
         "GARM006" => ReferenceCycle,
+        "GARM008" => UnsupportedOperation,
         _ => InternalError,
     };
 }

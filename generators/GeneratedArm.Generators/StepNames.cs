@@ -26,4 +26,16 @@ internal static class StepNames
 
     /// <summary>Per-file diagnostics.</summary>
     public const string Diagnostics = nameof(Diagnostics);
+
+    /// <summary>Whether the compilation references GeneratedArm.ArmClient (typed operations are generated only then).</summary>
+    public const string ClientAvailable = nameof(ClientAvailable);
+
+    /// <summary>Per-file parse of OpenAPI paths: operations and named parameters, references unresolved.</summary>
+    public const string ParsedOperations = nameof(ParsedOperations);
+
+    /// <summary>All files' operations + index → the operations classes and their diagnostics.</summary>
+    public const string Operations = nameof(Operations);
+
+    /// <summary>One value per operations class: what each operations source output is built from.</summary>
+    public const string OperationGroups = nameof(OperationGroups);
 }

@@ -237,6 +237,17 @@ internal sealed class TypeBuilder
         }
     }
 
+    /// <summary>Resolves a shape against the index without reporting anything (for operations' parameters and responses).</summary>
+    internal static TypeRefModel ResolveShape(IndexSpec index, ShapeSpec shape)
+        => new TypeBuilder(Lookups.GetValue(index, i => new Lookup(i))).Resolve(shape, new HashSet<SchemaRef>());
+
+    /// <summary>The index entry a reference names (following <c>$id</c>s), if any.</summary>
+    internal static IndexEntry? FindEntry(IndexSpec index, SchemaRef reference)
+    {
+        Lookup lookup = Lookups.GetValue(index, i => new Lookup(i));
+        return lookup.Entries.TryGetValue(IndexBuilder.Canonical(reference, lookup.IdMap), out IndexEntry? entry) ? entry : null;
+    }
+
     private string Why(SchemaRef reference)
         => _lookup.Paths.Contains(reference.Path)
             ? $" (the file has no schema at '{reference.Pointer}')"

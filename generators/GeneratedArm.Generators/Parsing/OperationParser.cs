@@ -1,0 +1,302 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using GeneratedArm.Generators.Json;
+using GeneratedArm.Generators.Model;
+
+namespace GeneratedArm.Generators.Parsing;
+
+/// <summary>
+/// The per-file parse of OpenAPI operations: <c>paths</c> × method → <see cref="OperationSpec"/>s, and the
+/// document's named <c>parameters</c> (which other files reference, e.g. common-types' SubscriptionIdParameter).
+/// Like <see cref="DocumentParser"/> it sees one file only and never throws; references stay references.
+/// Problems of the JSON itself are reported by the model pipeline, so this step reports nothing of its own:
+/// an operation it cannot express carries <see cref="OperationSpec.Unsupported"/> and is reported (GARM008)
+/// when operations are built.
+/// </summary>
+internal sealed class OperationParser
+{
+    private static readonly string[] Methods = { "get", "put", "post", "patch", "delete", "head" };
+
+    private readonly string _path;
+    private readonly JsonDocumentText _doc;
+
+    private OperationParser(string path, JsonDocumentText doc)
+    {
+        _path = path;
+        _doc = doc;
+    }
+
+    public static OperationDocumentSpec Parse(InputFile file, bool enabled, System.Threading.CancellationToken cancellationToken = default)
+    {
+        string path = PathUtil.Normalize(file.Path);
+        var empty = new OperationDocumentSpec(path, file.Path, file.Namespace, null, EquatableArray<OperationSpec>.Empty, EquatableArray<NamedParameterSpec>.Empty);
+        if (!enabled || file.Text.IndexOf("\"swagger\"", StringComparison.Ordinal) < 0)
+        {
+            return empty;
+        }
+
+        try
+        {
+            JsonDocumentText doc = JsonDocumentText.Parse(file.Path, file.Text);
+            if (doc.Root is not { IsObject: true } root || root.GetString("swagger") is not { } swagger || !swagger.StartsWith("2", StringComparison.Ordinal))
+            {
+                return empty;
+            }
+
+            return new OperationParser(path, doc).Run(root, file, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception)
+        {
+            // The model pipeline parses the same text and reports what is wrong with it (GARM001/GARM007).
+            return empty;
+        }
+    }
+
+    private OperationDocumentSpec Run(JsonNode root, InputFile file, System.Threading.CancellationToken cancellationToken)
+    {
+        var named = new List<NamedParameterSpec>();
+        if (root["parameters"] is { IsObject: true } parameters)
+        {
+            foreach (JsonMember member in parameters.Members!)
+            {
+                if (member.Value.IsObject)
+                {
+                    named.Add(new NamedParameterSpec(member.Value.Pointer, ParseParameter(member.Value)));
+                }
+            }
+        }
+
+        string? apiVersion = root["info"]?.GetString("version");
+        string fallbackGroup = root["info"]?.GetString("title") is { Length: > 0 } title ? Naming.ToPascalCase(title) : Naming.ToPascalCase(PathUtil.FileName(_path).Replace(".json", string.Empty));
+        string[] consumes = Strings(root["consumes"]);
+        var operations = new List<OperationSpec>();
+        if (root["paths"] is { IsObject: true } paths)
+        {
+            foreach (JsonMember pathItem in paths.Members!)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!pathItem.Value.IsObject)
+                {
+                    continue;
+                }
+
+                List<ParameterSpec> shared = ParameterList(pathItem.Value["parameters"]);
+                foreach (JsonMember operation in pathItem.Value.Members!)
+                {
+                    if (operation.Value.IsObject && Array.IndexOf(Methods, operation.Name) >= 0)
+                    {
+                        operations.Add(ParseOperation(pathItem.Name, operation, shared, consumes, fallbackGroup));
+                    }
+                }
+            }
+        }
+
+        return new OperationDocumentSpec(
+            _path,
+            file.Path,
+            file.Namespace,
+            apiVersion,
+            operations.OrderBy(o => o.Pointer, StringComparer.Ordinal).ToEquatableArray(),
+            named.OrderBy(p => p.Pointer, StringComparer.Ordinal).ToEquatableArray());
+    }
+
+    private OperationSpec ParseOperation(string pathTemplate, JsonMember operation, List<ParameterSpec> shared, string[] documentConsumes, string fallbackGroup)
+    {
+        JsonNode node = operation.Value;
+        string method = operation.Name.ToUpperInvariant();
+        string? operationId = node.GetString("operationId");
+        string? unsupported = null;
+        string group = fallbackGroup;
+        string name = method;
+        if (string.IsNullOrWhiteSpace(operationId))
+        {
+            unsupported = "an operation without operationId";
+            operationId = method + " " + pathTemplate;
+        }
+        else
+        {
+            int underscore = operationId!.IndexOf('_');
+            if (underscore > 0)
+            {
+                group = Naming.ToPascalCase(operationId.Substring(0, underscore));
+                name = operationId.Substring(underscore + 1);
+            }
+            else
+            {
+                name = operationId;
+            }
+        }
+
+        name = Naming.ToPascalCase(node.GetString("x-ms-client-name") ?? name, "Invoke");
+
+        // Operation parameters override path-item ones with the same name and location.
+        List<ParameterSpec> own = ParameterList(node["parameters"]);
+        var merged = new List<ParameterSpec>(own);
+        foreach (ParameterSpec parameter in shared)
+        {
+            if (!own.Any(p => p.Ref is null && parameter.Ref is null && p.Name == parameter.Name && p.In == parameter.In))
+            {
+                merged.Add(parameter);
+            }
+        }
+
+        string[] consumes = node["consumes"] is { IsArray: true } c ? Strings(c) : documentConsumes;
+        if (unsupported is null && consumes.Length > 0 && merged.Any(p => p.In == "body") && !consumes.Any(IsJson))
+        {
+            unsupported = "a request body that is not JSON (consumes: " + string.Join(", ", consumes) + ")";
+        }
+
+        ShapeSpec? response = null;
+        bool mayBeEmpty = false;
+        bool longRunning = node.GetBool("x-ms-long-running-operation");
+        if (node["responses"] is { IsObject: true } responses)
+        {
+            foreach (string status in new[] { "200", "201" })
+            {
+                if (response is null && responses[status]?["schema"] is { IsObject: true } schema)
+                {
+                    response = Shape(schema, 0);
+                }
+            }
+
+            mayBeEmpty = responses["204"] is not null || (!longRunning && responses["202"] is not null);
+        }
+
+        bool pageable = false;
+        if (node["x-ms-pageable"] is { IsObject: true } pageableNode)
+        {
+            // ArmClient.ListAsync reads "value" and follows "nextLink" with GET; other shapes return the page itself.
+            string itemName = pageableNode.GetString("itemName") ?? "value";
+            JsonNode? nextLink = pageableNode["nextLinkName"];
+            pageable = method == "GET" && itemName == "value" && (nextLink is null || nextLink.Kind == JsonKind.Null || nextLink.Text == "nextLink");
+        }
+
+        return new OperationSpec(
+            operationId!,
+            group,
+            name,
+            method,
+            pathTemplate,
+            Text(node.GetString("summary")),
+            Text(node.GetString("description")),
+            merged.ToEquatableArray(),
+            response,
+            mayBeEmpty,
+            longRunning,
+            pageable,
+            unsupported,
+            node.Pointer,
+            _doc.GetLocation(operation.NameStart, operation.NameStart + operation.Name.Length + 2));
+    }
+
+    private List<ParameterSpec> ParameterList(JsonNode? list)
+    {
+        var result = new List<ParameterSpec>();
+        if (list is not { IsArray: true })
+        {
+            return result;
+        }
+
+        foreach (JsonNode item in list.Items!)
+        {
+            if (!item.IsObject)
+            {
+                continue;
+            }
+
+            if (item.GetString("$ref") is { } reference)
+            {
+                (string path, string pointer) = PathUtil.SplitReference(_path, reference);
+                result.Add(new ParameterSpec(reference, "$ref", false, null, null, false, null, null, new SchemaRef(path, pointer), _doc.GetLocation(item["$ref"]!)));
+            }
+            else
+            {
+                result.Add(ParseParameter(item));
+            }
+        }
+
+        return result;
+    }
+
+    private ParameterSpec ParseParameter(JsonNode node)
+    {
+        string name = node.GetString("name") ?? string.Empty;
+        string @in = node.GetString("in") ?? string.Empty;
+        ShapeSpec? body = @in == "body" && node["schema"] is { IsObject: true } schema ? Shape(schema, 0) : @in == "body" ? ShapeSpec.Any : null;
+        PrimitiveKind? query = @in == "body" ? null : Scalar(node);
+        return new ParameterSpec(
+            name,
+            @in,
+            @in == "path" || node.GetBool("required"),
+            node.GetString("x-ms-client-name"),
+            Text(node.GetString("description")),
+            node.GetBool("x-ms-skip-url-encoding"),
+            query,
+            body,
+            null,
+            _doc.GetLocation(node));
+    }
+
+    /// <summary>The type of a value schema, as far as operations need it: references stay references.</summary>
+    private ShapeSpec Shape(JsonNode node, int depth)
+    {
+        if (!node.IsObject || depth > 16)
+        {
+            return ShapeSpec.Any;
+        }
+
+        if (node.GetString("$ref") is { } reference)
+        {
+            (string path, string pointer) = PathUtil.SplitReference(_path, reference);
+            return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(path, pointer));
+        }
+
+        if (node["allOf"] is { IsArray: true } allOf && allOf.Items!.Count == 1 && node["properties"] is null && allOf.Items[0].GetString("$ref") is { } single)
+        {
+            (string path, string pointer) = PathUtil.SplitReference(_path, single);
+            return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(path, pointer));
+        }
+
+        // The model pipeline declares inline objects of parameters and responses as types (DocumentParser.RegisterOperationSchemas).
+        if (node["properties"] is { IsObject: true } || node["allOf"] is { IsArray: true })
+        {
+            return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(_path, node.Pointer));
+        }
+
+        if (node.GetString("type") == "array" && node["items"] is { IsObject: true } items)
+        {
+            return new ShapeSpec(ShapeKind.Array, Element: Shape(items, depth + 1));
+        }
+
+        return Scalar(node) is { } primitive ? ShapeSpec.Scalar(primitive) : ShapeSpec.Any;
+    }
+
+    private static PrimitiveKind? Scalar(JsonNode node)
+    {
+        string? format = node.GetString("format");
+        return node.GetString("type") switch
+        {
+            "string" => format switch
+            {
+                "uuid" => PrimitiveKind.Uuid,
+                _ => PrimitiveKind.String,
+            },
+            "integer" => format == "int32" ? PrimitiveKind.Int32 : PrimitiveKind.Int64,
+            "number" => PrimitiveKind.Double,
+            "boolean" => PrimitiveKind.Boolean,
+            _ => null,
+        };
+    }
+
+    private static bool IsJson(string mediaType) => mediaType.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0;
+
+    private static string[] Strings(JsonNode? node)
+        => node is { IsArray: true } ? node.Items!.Where(i => i.IsString).Select(i => i.Text!).ToArray() : Array.Empty<string>();
+
+    private static string? Text(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+}
