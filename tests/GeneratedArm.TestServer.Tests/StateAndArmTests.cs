@@ -117,9 +117,14 @@ public class StateAndArmTests
     [Test]
     public async Task ArmClient_reads_DevTest_in_process_with_a_managed_identity_token()
     {
-        using var emulator = AzureEmulator.Create();
+        // MSAL caches managed-identity tokens process-wide, and in-process emulators share one signing key: a fresh
+        // identity makes sure this test's token really comes from this emulator's IMDS.
+        string clientId = Guid.NewGuid().ToString(), principalId = Guid.NewGuid().ToString();
+        using var emulator = AzureEmulator.Create(b => b
+            .AddUserAssignedIdentity("reader-" + clientId[..8], clientId, principalId)
+            .AddRoleAssignment(principalId, GeneratedArm.TestServer.Rbac.BuiltInRoles.ReaderId, TutorialDefaults.ResourceGroupId));
         var transport = new HttpClientTransport(emulator.CreateHandler());
-        var credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions(ManagedIdentityId.SystemAssigned) { Transport = transport });
+        var credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions(ManagedIdentityId.FromUserAssignedClientId(clientId)) { Transport = transport });
         var arm = new ArmClient(credential, TutorialDefaults.SubscriptionId, new ArmClientOptions { Transport = transport });
 
         var subscription = arm.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(TutorialDefaults.SubscriptionId));
