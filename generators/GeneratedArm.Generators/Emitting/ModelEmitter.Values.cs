@@ -205,22 +205,70 @@ internal static partial class ModelEmitter
         switch (type.Kind)
         {
             case TypeRefKind.Array:
+            {
                 w.Line("writer.WriteStartArray();");
-                w.Open($"foreach (var item{d} in {value})");
-                EmitElementWrite(w, type.Element!, "item" + d, depth + 1);
-                w.Close();
+                if (IsCollection(type.Element!))
+                {
+                    w.Open($"foreach (var item{d} in {value})");
+                    EmitElementWrite(w, type.Element!, "item" + d, depth + 1);
+                    w.Close();
+                }
+                else
+                {
+                    // The concrete list reading creates is enumerated without boxing its enumerator; any other list as before.
+                    w.Line($"if ({value} is global::System.Collections.Generic.List<{TypeName(type.Element!)}> list{d})");
+                    w.Open();
+                    w.Open($"foreach (var item{d} in list{d})");
+                    EmitElementWrite(w, type.Element!, "item" + d, depth + 1);
+                    w.Close();
+                    w.Close();
+                    w.Line("else");
+                    w.Open();
+                    w.Open($"foreach (var item{d} in {value})");
+                    EmitElementWrite(w, type.Element!, "item" + d, depth + 1);
+                    w.Close();
+                    w.Close();
+                }
+
                 w.Line();
                 w.Line("writer.WriteEndArray();");
                 return;
+            }
+
             case TypeRefKind.Map:
+            {
                 w.Line("writer.WriteStartObject();");
-                w.Open($"foreach (var pair{d} in {value})");
-                w.Line($"writer.WritePropertyName(pair{d}.Key);");
-                EmitElementWrite(w, type.Element!, $"pair{d}.Value", depth + 1);
-                w.Close();
+                if (IsCollection(type.Element!))
+                {
+                    w.Open($"foreach (var pair{d} in {value})");
+                    w.Line($"writer.WritePropertyName(pair{d}.Key);");
+                    EmitElementWrite(w, type.Element!, $"pair{d}.Value", depth + 1);
+                    w.Close();
+                }
+                else
+                {
+                    // The concrete dictionary reading creates is enumerated without boxing its enumerator; any other map as before.
+                    w.Line($"if ({value} is global::System.Collections.Generic.Dictionary<string, {TypeName(type.Element!)}> map{d})");
+                    w.Open();
+                    w.Open($"foreach (var pair{d} in map{d})");
+                    w.Line($"writer.WritePropertyName(pair{d}.Key);");
+                    EmitElementWrite(w, type.Element!, $"pair{d}.Value", depth + 1);
+                    w.Close();
+                    w.Close();
+                    w.Line("else");
+                    w.Open();
+                    w.Open($"foreach (var pair{d} in {value})");
+                    w.Line($"writer.WritePropertyName(pair{d}.Key);");
+                    EmitElementWrite(w, type.Element!, $"pair{d}.Value", depth + 1);
+                    w.Close();
+                    w.Close();
+                }
+
                 w.Line();
                 w.Line("writer.WriteEndObject();");
                 return;
+            }
+
             default:
                 w.Line(WriteStatement(type, value));
                 return;
@@ -245,6 +293,20 @@ internal static partial class ModelEmitter
             EmitWrite(w, element, value, depth);
         }
     }
+
+    private static bool IsCollection(TypeRefModel type) => type.Kind is TypeRefKind.Array or TypeRefKind.Map;
+
+    /// <summary>
+    /// One statement that writes a property's name and its (not null) value together, as the writer's combined
+    /// methods do (one validation, one flush check), or null when the value needs its own statements.
+    /// </summary>
+    private static string? WriteWithNameStatement(TypeRefModel type, string name, string value) => type.Kind switch
+    {
+        TypeRefKind.String or TypeRefKind.DateTime or TypeRefKind.Uuid => $"writer.WriteString({name}, {value});",
+        TypeRefKind.Int32 or TypeRefKind.Int64 or TypeRefKind.Float or TypeRefKind.Double => $"writer.WriteNumber({name}, {value});",
+        TypeRefKind.Boolean => $"writer.WriteBoolean({name}, {value});",
+        _ => null,
+    };
 
     private static string WriteStatement(TypeRefModel type, string value) => type.Kind switch
     {

@@ -101,6 +101,8 @@ internal static partial class ModelEmitter
             EmitPropertyDeclaration(w, property);
         }
 
+        EmitNameMembers(w, type);
+
         foreach (ForwardModel forward in type.Forwards)
         {
             EmitForward(w, forward);
@@ -112,6 +114,7 @@ internal static partial class ModelEmitter
         }
 
         EmitReadJson(w, type, isRoot);
+        EmitDeclaredJsonName(w, type, virtualness);
         EmitReadProperty(w, type, virtualness);
         if (UsesDuration(type))
         {
@@ -252,7 +255,9 @@ internal static partial class ModelEmitter
         w.Close();
         w.Line();
         w.Open($"while (reader.Read() && reader.TokenType != {TokenType}.EndObject)");
-        w.Line("string name = reader.GetString()!;");
+        w.Line("// An unescaped declared name is recognised from its bytes; any other name is read as a string.");
+        w.Line("string? name = reader.ValueIsEscaped || reader.HasValueSequence ? null : DeclaredJsonName(reader.ValueSpan);");
+        w.Line("name ??= reader.GetString()!;");
         w.Line("reader.Read();");
         w.Line("if (!ReadJsonProperty(name, ref reader))");
         w.Open();
@@ -432,8 +437,10 @@ internal static partial class ModelEmitter
         }
 
         bool first = type.BaseType is null;
-        foreach (PropertyModel property in type.Properties)
+        for (int index = 0; index < type.Properties.Count; index++)
         {
+            PropertyModel property = type.Properties[index];
+            string name = NameArgument(property, index);
             if (!first)
             {
                 w.Line();
@@ -449,7 +456,16 @@ internal static partial class ModelEmitter
             string value = IsValueType(property.Type) ? property.Name + ".Value" : property.Name;
             w.Line($"if ({property.Name} is not null)");
             w.Open();
-            w.Line($"writer.WritePropertyName({Literal(property.JsonName)});");
+            string? combined = property.Secret ? null : WriteWithNameStatement(property.Type, name, value);
+            if (combined is not null)
+            {
+                w.Line(combined);
+            }
+            else
+            {
+                w.Line($"writer.WritePropertyName({name});");
+            }
+
             if (property.Secret)
             {
                 w.Line($"if ((mode & {RedactSecrets}) != 0)");
@@ -461,7 +477,7 @@ internal static partial class ModelEmitter
                 EmitWrite(w, property.Type, value, 0);
                 w.Close();
             }
-            else
+            else if (combined is null)
             {
                 EmitWrite(w, property.Type, value, 0);
             }
@@ -469,7 +485,7 @@ internal static partial class ModelEmitter
             w.Close();
             w.Line($"else if (IsJsonNull({Literal(property.JsonName)}))");
             w.Open();
-            w.Line($"writer.WriteNull({Literal(property.JsonName)});");
+            w.Line($"writer.WriteNull({name});");
             w.Close();
             if (property.ReadOnly)
             {
