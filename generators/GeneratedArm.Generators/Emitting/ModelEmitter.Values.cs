@@ -251,15 +251,13 @@ internal static partial class ModelEmitter
                     w.Line($"if ({value} is global::System.Collections.Generic.Dictionary<string, {TypeName(type.Element!)}> map{d})");
                     w.Open();
                     w.Open($"foreach (var pair{d} in map{d})");
-                    w.Line($"writer.WritePropertyName(pair{d}.Key);");
-                    EmitElementWrite(w, type.Element!, $"pair{d}.Value", depth + 1);
+                    EmitEntryWrite(w, type.Element!, $"pair{d}", depth + 1);
                     w.Close();
                     w.Close();
                     w.Line("else");
                     w.Open();
                     w.Open($"foreach (var pair{d} in {value})");
-                    w.Line($"writer.WritePropertyName(pair{d}.Key);");
-                    EmitElementWrite(w, type.Element!, $"pair{d}.Value", depth + 1);
+                    EmitEntryWrite(w, type.Element!, $"pair{d}", depth + 1);
                     w.Close();
                     w.Close();
                 }
@@ -277,6 +275,13 @@ internal static partial class ModelEmitter
 
     private static void EmitElementWrite(SourceWriter w, TypeRefModel element, string value, int depth)
     {
+        if (element.Kind == TypeRefKind.String)
+        {
+            // The writer writes a null string as JSON null itself.
+            w.Line($"writer.WriteStringValue({value});");
+            return;
+        }
+
         if (!IsValueType(element))
         {
             w.Line($"if ({value} is null)");
@@ -292,6 +297,20 @@ internal static partial class ModelEmitter
         {
             EmitWrite(w, element, value, depth);
         }
+    }
+
+    /// <summary>Statements that write one map entry: its key as the name, then its value.</summary>
+    private static void EmitEntryWrite(SourceWriter w, TypeRefModel element, string pair, int depth)
+    {
+        if (element.Kind == TypeRefKind.String)
+        {
+            // Name and value in one call; the writer writes a null string as JSON null itself.
+            w.Line($"writer.WriteString({pair}.Key, {pair}.Value);");
+            return;
+        }
+
+        w.Line($"writer.WritePropertyName({pair}.Key);");
+        EmitElementWrite(w, element, $"{pair}.Value", depth);
     }
 
     private static bool IsCollection(TypeRefModel type) => type.Kind is TypeRefKind.Array or TypeRefKind.Map;
