@@ -199,14 +199,21 @@ internal static partial class ModelEmitter
     };
 
     /// <summary>Statements that write <paramref name="value"/> (not null) as one JSON value.</summary>
-    private static void EmitWrite(SourceWriter w, TypeRefModel type, string value, int depth)
+    /// <param name="encodedName">
+    /// A precomputed <c>JsonEncodedText</c> property name the value's start is written with in one call
+    /// (its name already written when null).
+    /// </param>
+    private static void EmitWrite(SourceWriter w, TypeRefModel type, string value, int depth, string? encodedName = null)
     {
         string d = depth.ToString(CultureInfo.InvariantCulture);
         switch (type.Kind)
         {
+            case TypeRefKind.Model when encodedName is not null:
+                w.Line($"{value}.WriteJsonObject(writer, {encodedName}, mode);");
+                return;
             case TypeRefKind.Array:
             {
-                w.Line("writer.WriteStartArray();");
+                w.Line(encodedName is null ? "writer.WriteStartArray();" : $"writer.WriteStartArray({encodedName});");
                 if (IsCollection(type.Element!))
                 {
                     w.Open($"foreach (var item{d} in {value})");
@@ -237,7 +244,7 @@ internal static partial class ModelEmitter
 
             case TypeRefKind.Map:
             {
-                w.Line("writer.WriteStartObject();");
+                w.Line(encodedName is null ? "writer.WriteStartObject();" : $"writer.WriteStartObject({encodedName});");
                 if (IsCollection(type.Element!))
                 {
                     w.Open($"foreach (var pair{d} in {value})");
@@ -268,6 +275,11 @@ internal static partial class ModelEmitter
             }
 
             default:
+                if (encodedName is not null)
+                {
+                    w.Line($"writer.WritePropertyName({encodedName});");
+                }
+
                 w.Line(WriteStatement(type, value));
                 return;
         }

@@ -236,6 +236,16 @@ internal static partial class ModelEmitter
         w.Line();
         w.Open($"internal void WriteJsonObject({Writer} writer, int mode)");
         w.Line("writer.WriteStartObject();");
+        w.Line("WriteJsonContent(writer, mode);");
+        w.Close();
+        w.Line();
+        w.Line("// As the value of a property: the name and the object's start in one call.");
+        w.Open($"internal void WriteJsonObject({Writer} writer, {Json}.JsonEncodedText propertyName, int mode)");
+        w.Line("writer.WriteStartObject(propertyName);");
+        w.Line("WriteJsonContent(writer, mode);");
+        w.Close();
+        w.Line();
+        w.Open($"private void WriteJsonContent({Writer} writer, int mode)");
         w.Line("WriteJsonProperties(writer, mode);");
         w.Line("if (_additionalProperties is not null)");
         w.Open();
@@ -457,11 +467,14 @@ internal static partial class ModelEmitter
             w.Line($"if ({property.Name} is not null)");
             w.Open();
             string? combined = property.Secret ? null : WriteWithNameStatement(property.Type, name, value);
+
+            // Objects and arrays start with their (precomputed) name in one call.
+            bool startWithName = !property.Secret && combined is null && IsPlainName(property.JsonName);
             if (combined is not null)
             {
                 w.Line(combined);
             }
-            else
+            else if (!startWithName)
             {
                 w.Line($"writer.WritePropertyName({name});");
             }
@@ -479,7 +492,7 @@ internal static partial class ModelEmitter
             }
             else if (combined is null)
             {
-                EmitWrite(w, property.Type, value, 0);
+                EmitWrite(w, property.Type, value, 0, startWithName ? name : null);
             }
 
             w.Close();
