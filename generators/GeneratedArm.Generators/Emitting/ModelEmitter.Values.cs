@@ -199,29 +199,87 @@ internal static partial class ModelEmitter
     };
 
     /// <summary>Statements that write <paramref name="value"/> (not null) as one JSON value.</summary>
-    private static void EmitWrite(SourceWriter w, TypeRefModel type, string value, int depth)
+    /// <param name="encodedName">
+    /// A precomputed <c>JsonEncodedText</c> property name the value's start is written with in one call
+    /// (its name already written when null).
+    /// </param>
+    private static void EmitWrite(SourceWriter w, TypeRefModel type, string value, int depth, string? encodedName = null)
     {
         string d = depth.ToString(CultureInfo.InvariantCulture);
         switch (type.Kind)
         {
+            case TypeRefKind.Model when encodedName is not null:
+                w.Line($"{value}.WriteJsonObject(writer, {encodedName}, mode);");
+                return;
             case TypeRefKind.Array:
-                w.Line("writer.WriteStartArray();");
-                w.Open($"foreach (var item{d} in {value})");
-                EmitElementWrite(w, type.Element!, "item" + d, depth + 1);
-                w.Close();
+            {
+                w.Line(encodedName is null ? "writer.WriteStartArray();" : $"writer.WriteStartArray({encodedName});");
+                if (IsCollection(type.Element!))
+                {
+                    w.Open($"foreach (var item{d} in {value})");
+                    EmitElementWrite(w, type.Element!, "item" + d, depth + 1);
+                    w.Close();
+                }
+                else
+                {
+                    // The concrete list reading creates is enumerated without boxing its enumerator; any other list as before.
+                    w.Line($"if ({value} is global::System.Collections.Generic.List<{TypeName(type.Element!)}> list{d})");
+                    w.Open();
+                    w.Open($"foreach (var item{d} in list{d})");
+                    EmitElementWrite(w, type.Element!, "item" + d, depth + 1);
+                    w.Close();
+                    w.Close();
+                    w.Line("else");
+                    w.Open();
+                    w.Open($"foreach (var item{d} in {value})");
+                    EmitElementWrite(w, type.Element!, "item" + d, depth + 1);
+                    w.Close();
+                    w.Close();
+                }
+
                 w.Line();
                 w.Line("writer.WriteEndArray();");
                 return;
+            }
+
             case TypeRefKind.Map:
-                w.Line("writer.WriteStartObject();");
-                w.Open($"foreach (var pair{d} in {value})");
-                w.Line($"writer.WritePropertyName(pair{d}.Key);");
-                EmitElementWrite(w, type.Element!, $"pair{d}.Value", depth + 1);
-                w.Close();
+            {
+                w.Line(encodedName is null ? "writer.WriteStartObject();" : $"writer.WriteStartObject({encodedName});");
+                if (IsCollection(type.Element!))
+                {
+                    w.Open($"foreach (var pair{d} in {value})");
+                    w.Line($"writer.WritePropertyName(pair{d}.Key);");
+                    EmitElementWrite(w, type.Element!, $"pair{d}.Value", depth + 1);
+                    w.Close();
+                }
+                else
+                {
+                    // The concrete dictionary reading creates is enumerated without boxing its enumerator; any other map as before.
+                    w.Line($"if ({value} is global::System.Collections.Generic.Dictionary<string, {TypeName(type.Element!)}> map{d})");
+                    w.Open();
+                    w.Open($"foreach (var pair{d} in map{d})");
+                    EmitEntryWrite(w, type.Element!, $"pair{d}", depth + 1);
+                    w.Close();
+                    w.Close();
+                    w.Line("else");
+                    w.Open();
+                    w.Open($"foreach (var pair{d} in {value})");
+                    EmitEntryWrite(w, type.Element!, $"pair{d}", depth + 1);
+                    w.Close();
+                    w.Close();
+                }
+
                 w.Line();
                 w.Line("writer.WriteEndObject();");
                 return;
+            }
+
             default:
+                if (encodedName is not null)
+                {
+                    w.Line($"writer.WritePropertyName({encodedName});");
+                }
+
                 w.Line(WriteStatement(type, value));
                 return;
         }
@@ -229,6 +287,13 @@ internal static partial class ModelEmitter
 
     private static void EmitElementWrite(SourceWriter w, TypeRefModel element, string value, int depth)
     {
+        if (element.Kind == TypeRefKind.String)
+        {
+            // The writer writes a null string as JSON null itself.
+            w.Line($"writer.WriteStringValue({value});");
+            return;
+        }
+
         if (!IsValueType(element))
         {
             w.Line($"if ({value} is null)");
@@ -245,6 +310,34 @@ internal static partial class ModelEmitter
             EmitWrite(w, element, value, depth);
         }
     }
+
+    /// <summary>Statements that write one map entry: its key as the name, then its value.</summary>
+    private static void EmitEntryWrite(SourceWriter w, TypeRefModel element, string pair, int depth)
+    {
+        if (element.Kind == TypeRefKind.String)
+        {
+            // Name and value in one call; the writer writes a null string as JSON null itself.
+            w.Line($"writer.WriteString({pair}.Key, {pair}.Value);");
+            return;
+        }
+
+        w.Line($"writer.WritePropertyName({pair}.Key);");
+        EmitElementWrite(w, element, $"{pair}.Value", depth);
+    }
+
+    private static bool IsCollection(TypeRefModel type) => type.Kind is TypeRefKind.Array or TypeRefKind.Map;
+
+    /// <summary>
+    /// One statement that writes a property's name and its (not null) value together, as the writer's combined
+    /// methods do (one validation, one flush check), or null when the value needs its own statements.
+    /// </summary>
+    private static string? WriteWithNameStatement(TypeRefModel type, string name, string value) => type.Kind switch
+    {
+        TypeRefKind.String or TypeRefKind.DateTime or TypeRefKind.Uuid => $"writer.WriteString({name}, {value});",
+        TypeRefKind.Int32 or TypeRefKind.Int64 or TypeRefKind.Float or TypeRefKind.Double => $"writer.WriteNumber({name}, {value});",
+        TypeRefKind.Boolean => $"writer.WriteBoolean({name}, {value});",
+        _ => null,
+    };
 
     private static string WriteStatement(TypeRefModel type, string value) => type.Kind switch
     {

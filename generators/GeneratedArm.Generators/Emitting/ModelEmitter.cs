@@ -101,6 +101,8 @@ internal static partial class ModelEmitter
             EmitPropertyDeclaration(w, property);
         }
 
+        EmitNameMembers(w, type);
+
         foreach (ForwardModel forward in type.Forwards)
         {
             EmitForward(w, forward);
@@ -112,6 +114,7 @@ internal static partial class ModelEmitter
         }
 
         EmitReadJson(w, type, isRoot);
+        EmitDeclaredJsonName(w, type, virtualness);
         EmitReadProperty(w, type, virtualness);
         if (UsesDuration(type))
         {
@@ -233,6 +236,16 @@ internal static partial class ModelEmitter
         w.Line();
         w.Open($"internal void WriteJsonObject({Writer} writer, int mode)");
         w.Line("writer.WriteStartObject();");
+        w.Line("WriteJsonContent(writer, mode);");
+        w.Close();
+        w.Line();
+        w.Line("// As the value of a property: the name and the object's start in one call.");
+        w.Open($"internal void WriteJsonObject({Writer} writer, {Json}.JsonEncodedText propertyName, int mode)");
+        w.Line("writer.WriteStartObject(propertyName);");
+        w.Line("WriteJsonContent(writer, mode);");
+        w.Close();
+        w.Line();
+        w.Open($"private void WriteJsonContent({Writer} writer, int mode)");
         w.Line("WriteJsonProperties(writer, mode);");
         w.Line("if (_additionalProperties is not null)");
         w.Open();
@@ -252,7 +265,9 @@ internal static partial class ModelEmitter
         w.Close();
         w.Line();
         w.Open($"while (reader.Read() && reader.TokenType != {TokenType}.EndObject)");
-        w.Line("string name = reader.GetString()!;");
+        w.Line("// An unescaped declared name is recognised from its bytes; any other name is read as a string.");
+        w.Line("string? name = reader.ValueIsEscaped || reader.HasValueSequence ? null : DeclaredJsonName(reader.ValueSpan);");
+        w.Line("name ??= reader.GetString()!;");
         w.Line("reader.Read();");
         w.Line("if (!ReadJsonProperty(name, ref reader))");
         w.Open();
@@ -432,8 +447,10 @@ internal static partial class ModelEmitter
         }
 
         bool first = type.BaseType is null;
-        foreach (PropertyModel property in type.Properties)
+        for (int index = 0; index < type.Properties.Count; index++)
         {
+            PropertyModel property = type.Properties[index];
+            string name = NameArgument(property, index);
             if (!first)
             {
                 w.Line();
@@ -449,7 +466,19 @@ internal static partial class ModelEmitter
             string value = IsValueType(property.Type) ? property.Name + ".Value" : property.Name;
             w.Line($"if ({property.Name} is not null)");
             w.Open();
-            w.Line($"writer.WritePropertyName({Literal(property.JsonName)});");
+            string? combined = property.Secret ? null : WriteWithNameStatement(property.Type, name, value);
+
+            // Objects and arrays start with their (precomputed) name in one call.
+            bool startWithName = !property.Secret && combined is null && IsPlainName(property.JsonName);
+            if (combined is not null)
+            {
+                w.Line(combined);
+            }
+            else if (!startWithName)
+            {
+                w.Line($"writer.WritePropertyName({name});");
+            }
+
             if (property.Secret)
             {
                 w.Line($"if ((mode & {RedactSecrets}) != 0)");
@@ -461,15 +490,15 @@ internal static partial class ModelEmitter
                 EmitWrite(w, property.Type, value, 0);
                 w.Close();
             }
-            else
+            else if (combined is null)
             {
-                EmitWrite(w, property.Type, value, 0);
+                EmitWrite(w, property.Type, value, 0, startWithName ? name : null);
             }
 
             w.Close();
             w.Line($"else if (IsJsonNull({Literal(property.JsonName)}))");
             w.Open();
-            w.Line($"writer.WriteNull({Literal(property.JsonName)});");
+            w.Line($"writer.WriteNull({name});");
             w.Close();
             if (property.ReadOnly)
             {
