@@ -114,7 +114,7 @@ public sealed class RuntimeResilienceTests
         await using var emulator = AzureEmulator.Create(b => b.UseTimeProvider(clock).WithFault(FaultRules.ArmThrottled(1, TimeSpan.FromSeconds(4), "GET")));
         var handler = emulator.CreateHandler();
         using var credential = Credential(emulator, clock);
-        var arm = new ArmClient(credential, new ArmClientOptions { Transport = handler, TimeProvider = clock });
+        using var arm = new ArmClient(credential, new ArmClientOptions { Transport = handler, TimeProvider = clock });
         var start = clock.GetUtcNow();
 
         var task = arm.GetAsync<ResourceGroup>(DevTestPath, "2016-06-01");
@@ -135,7 +135,7 @@ public sealed class RuntimeResilienceTests
         var handler = emulator.CreateHandler();
         using var credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions { Transport = handler, Endpoint = new Uri("http://169.254.169.254") });
         var token = await credential.GetTokenAsync(ArmResource);
-        var arm = new ArmClient(credential, new ArmClientOptions { Transport = handler });
+        using var arm = new ArmClient(credential, new ArmClientOptions { Transport = handler });
 
         var failure = Assert.ThrowsAsync<ArmRequestException>(() => arm.GetAsync<ResourceGroup>($"/subscriptions/{TutorialDefaults.SubscriptionId}/resourceGroups/Other", "2016-06-01"));
 

@@ -95,6 +95,7 @@ public sealed class TutorialJourneyTests
 
         public async ValueTask DisposeAsync()
         {
+            Arm.Dispose();
             _credential.Dispose();
             await Emulator.DisposeAsync();
         }

@@ -54,7 +54,7 @@ internal static class GetCommand
                 options.Retry.OverallTimeout = overall;
             }
 
-            var client = new ArmClient(credential, options);
+            using var client = new ArmClient(credential, options);
             var response = await client.SendAsync(HttpMethod.Get, parse.GetRequiredValue(path), parse.GetRequiredValue(apiVersion), cancellationToken: cancellationToken).ConfigureAwait(false);
             await console.Output.WriteLineAsync(response.ContentAsString()).ConfigureAwait(false);
             return 0;

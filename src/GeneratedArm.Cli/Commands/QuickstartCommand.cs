@@ -43,7 +43,7 @@ internal static class QuickstartCommand
         var token = await credential.GetTokenAsync(ArmResource, cancellationToken).ConfigureAwait(false);
         await narration.WriteLineAsync($"2. IMDS issued a {token.TokenType} token for {token.Resource}, valid until {token.ExpiresOn:u}.").ConfigureAwait(false);
 
-        var arm = new ArmClient(credential, new ArmClientOptions { Endpoint = ArmClientOptions.DefaultEndpoint, Transport = transport });
+        using var arm = new ArmClient(credential, new ArmClientOptions { Endpoint = ArmClientOptions.DefaultEndpoint, Transport = transport });
         var group = await arm.GetAsync<ResourceGroup>(scope, ApiVersion, cancellationToken).ConfigureAwait(false);
         await narration.WriteLineAsync($"3. GET {ArmClientOptions.DefaultEndpoint.AbsoluteUri.TrimEnd('/')}{scope}?api-version={ApiVersion} returned resource group '{group.Name}' in {group.Location}:").ConfigureAwait(false);
 
