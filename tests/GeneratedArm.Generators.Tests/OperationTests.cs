@@ -128,7 +128,7 @@ public sealed class OperationTests
         new SchemaFile("/specs/common.json", CommonSpec, "Widgets.Common"),
     };
 
-    private static string SnapshotDirectory => Path.Combine(GeneratorHarness.RepositoryRoot, "tests", "GeneratedArm.Generators.Tests", "Snapshots", "operations-openapi");
+    private static string SnapshotDirectory => ApprovedFiles.Directory("operations-openapi");
 
     [Test]
     public void Snapshot_of_the_operations_of_a_small_spec_is_unchanged()
@@ -141,35 +141,7 @@ public sealed class OperationTests
         var operations = run.Sources.Where(s => s.Key.EndsWith("Operations.g.cs", StringComparison.Ordinal)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
         Assert.That(operations.Select(s => s.Key), Is.EqualTo(new[] { "Widgets.WidgetsOperations.g.cs" }));
 
-        Directory.CreateDirectory(SnapshotDirectory);
-        bool approve = Environment.GetEnvironmentVariable("GARM_APPROVE") == "1";
-        var mismatches = new List<string>();
-        foreach ((string hintName, string source) in operations)
-        {
-            string approvedPath = Path.Combine(SnapshotDirectory, hintName + ".approved.txt");
-            string receivedPath = Path.Combine(SnapshotDirectory, hintName + ".received.txt");
-            if (approve)
-            {
-                File.WriteAllText(approvedPath, source);
-            }
-
-            string? approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).Replace("\r\n", "\n", StringComparison.Ordinal) : null;
-            if (approved == source)
-            {
-                File.Delete(receivedPath);
-                continue;
-            }
-
-            File.WriteAllText(receivedPath, source);
-            mismatches.Add($"{hintName}: {(approved is null ? "no approved file" : "differs from the approved file")}; wrote {receivedPath}");
-        }
-
-        string[] orphans = Directory.GetFiles(SnapshotDirectory, "*.approved.txt")
-            .Select(p => Path.GetFileName(p)[..^".approved.txt".Length])
-            .Where(hint => !run.Sources.ContainsKey(hint))
-            .ToArray();
-        Assert.That(mismatches, Is.Empty);
-        Assert.That(orphans, Is.Empty);
+        ApprovedFiles.Verify(SnapshotDirectory, operations);
     }
 
     [Test]

@@ -37,8 +37,6 @@ public sealed class SnapshotTests
         }
         """;
 
-    private static string SnapshotDirectory(string name) => Path.Combine(GeneratorHarness.RepositoryRoot, "tests", "GeneratedArm.Generators.Tests", "Snapshots", name);
-
     private static IEnumerable<TestCaseData> Cases()
     {
         yield return new TestCaseData("resource-group", "resource-group.schema.json", null, "GeneratedArm.Cli.Models").SetName("Snapshot_of_the_resource_group_schema_is_unchanged");
@@ -53,37 +51,7 @@ public sealed class SnapshotTests
         GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/schemas/" + fileName, text, ns) });
         Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
 
-        string directory = SnapshotDirectory(name);
-        Directory.CreateDirectory(directory);
-        bool approve = Environment.GetEnvironmentVariable("GARM_APPROVE") == "1";
-        var mismatches = new List<string>();
-        foreach ((string hintName, string source) in run.Sources.OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            string approvedPath = Path.Combine(directory, hintName + ".approved.txt");
-            string receivedPath = Path.Combine(directory, hintName + ".received.txt");
-            if (approve)
-            {
-                File.WriteAllText(approvedPath, source);
-            }
-
-            string? approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).Replace("\r\n", "\n", StringComparison.Ordinal) : null;
-            if (approved == source)
-            {
-                File.Delete(receivedPath);
-                continue;
-            }
-
-            File.WriteAllText(receivedPath, source);
-            mismatches.Add(approved is null ? $"{hintName}: no approved file; wrote {receivedPath}" : $"{hintName}: differs from the approved file at line {FirstDifferentLine(approved, source)}; wrote {receivedPath}");
-        }
-
-        string[] orphans = Directory.GetFiles(directory, "*.approved.txt")
-            .Select(p => Path.GetFileName(p)[..^".approved.txt".Length])
-            .Where(hint => !run.Sources.ContainsKey(hint))
-            .ToArray();
-
-        Assert.That(mismatches, Is.Empty);
-        Assert.That(orphans, Is.Empty, "approved files for types that are no longer generated");
+        ApprovedFiles.Verify(ApprovedFiles.Directory(name), run.Sources);
     }
 
     [Test]
@@ -99,19 +67,5 @@ public sealed class SnapshotTests
         IReadOnlyDictionary<string, string> backward = GeneratorHarness.Run(files.Reverse()).Sources;
 
         Assert.That(backward, Is.EquivalentTo(forward));
-    }
-
-    private static int FirstDifferentLine(string approved, string received)
-    {
-        string[] a = approved.Split('\n'), b = received.Split('\n');
-        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
-        {
-            if (a[i] != b[i])
-            {
-                return i + 1;
-            }
-        }
-
-        return Math.Min(a.Length, b.Length) + 1;
     }
 }
