@@ -1,6 +1,8 @@
 using System.Globalization;
 using GeneratedArm.Generators.Model;
 
+using static GeneratedArm.Generators.Emitting.CSharpText;
+
 namespace GeneratedArm.Generators.Emitting;
 
 /// <summary>Extensible enums (readonly structs) and fixed enums (C# enums plus conversions).</summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using GeneratedArm.Generators.Model;
 
+using static GeneratedArm.Generators.Emitting.CSharpText;
+
 namespace GeneratedArm.Generators.Emitting;
 
 /// <summary>C# types for schema types, and the statements that read and write one value.</summary>

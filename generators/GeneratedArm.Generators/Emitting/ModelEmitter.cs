@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using GeneratedArm.Generators.Model;
 
+using static GeneratedArm.Generators.Emitting.CSharpText;
+
 namespace GeneratedArm.Generators.Emitting;
 
 /// <summary>

@@ -4,6 +4,8 @@ using System.Linq;
 using System.Text;
 using GeneratedArm.Generators.Model;
 
+using static GeneratedArm.Generators.Emitting.CSharpText;
+
 namespace GeneratedArm.Generators.Emitting;
 
 /// <summary>
@@ -17,7 +19,6 @@ internal static class OperationEmitter
     private const string Token = "global::System.Threading.CancellationToken";
     private const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
 
-    private static readonly string[] LineBreaks = { "\r\n", "\r", "\n", "\u2028", "\u2029", "\u0085" };
 
     public static string Emit(OperationGroupSpec group)
     {
@@ -310,68 +311,5 @@ internal static class OperationEmitter
     {
         int slash = Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\'));
         return slash < 0 ? path : path.Substring(slash + 1);
-    }
-
-    /// <summary>Text safe inside an XML doc comment: escaped markup, no control characters, no lone surrogates.</summary>
-    private static string Xml(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                builder.Append(c).Append(text[++i]);
-            }
-            else if (char.IsSurrogate(c) || (c < ' ' && c != '\t') || c == '\uFFFE' || c == '\uFFFF' || c == '\u2028' || c == '\u2029' || c == '\u0085')
-            {
-                builder.Append('?');
-            }
-            else
-            {
-                builder.Append(c switch { '&' => "&amp;", '<' => "&lt;", '>' => "&gt;", _ => c.ToString() });
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    private static string OneLine(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (char c in text)
-        {
-            builder.Append(c < ' ' || c == '\u2028' || c == '\u2029' || c == '\u0085' || char.IsSurrogate(c) ? '?' : c);
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>A C# string literal, ASCII only.</summary>
-    private static string Literal(string value)
-    {
-        var builder = new StringBuilder(value.Length + 2);
-        builder.Append('"');
-        foreach (char c in value)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                default:
-                    if (c < ' ' || c > '~')
-                    {
-                        builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return builder.Append('"').ToString();
     }
 }
