@@ -75,4 +75,11 @@ internal static class CSharpText
 
         return builder.Append('"').ToString();
     }
+
+    /// <summary>The file name of a path as the compiler gave it (either separator).</summary>
+    public static string FileName(string path)
+    {
+        int slash = System.Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\'));
+        return slash < 0 ? path : path.Substring(slash + 1);
+    }
 }

@@ -21,7 +21,7 @@ internal static partial class ModelEmitter
     private const string TokenType = Json + ".JsonTokenType";
     private const string JsonException = Json + ".JsonException";
     private const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
-    private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + ToolName + "\", \"" + ToolVersion + "\")]";
+    internal const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + ToolName + "\", \"" + ToolVersion + "\")]";
 
     /// <summary>Bit in the write mode: omit readOnly properties (a request body).</summary>
     private const int OmitReadOnly = 1;
@@ -53,12 +53,6 @@ internal static partial class ModelEmitter
 
         w.Close();
         return w.ToString();
-    }
-
-    private static string FileName(string path)
-    {
-        int slash = path.LastIndexOf('/');
-        return slash < 0 ? path : path.Substring(slash + 1);
     }
 
     // ---------------------------------------------------------------- classes
