@@ -50,10 +50,12 @@ public class AzureCoreCredentialAdapterTests
         }
     }
 
+    private static FakeTimeProvider Clock() => new(new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero));
+
     [Test]
     public async Task A_resource_is_requested_as_its_default_scope_and_a_scope_as_it_is()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = Clock();
         var inner = new CountingCredential(time);
         var adapter = new AzureCoreCredentialAdapter(inner, time);
 
@@ -69,7 +71,7 @@ public class AzureCoreCredentialAdapterTests
     [Test]
     public async Task A_token_without_its_own_refresh_time_is_reused_until_five_minutes_before_expiry()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = Clock();
         var inner = new CountingCredential(time);
         var adapter = new AzureCoreCredentialAdapter(inner, time);
 
@@ -88,7 +90,7 @@ public class AzureCoreCredentialAdapterTests
     [Test]
     public async Task A_token_with_a_refresh_time_is_fetched_again_once_that_time_has_come()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = Clock();
         var inner = new CountingCredential(time, refreshAfter: TimeSpan.FromMinutes(30));
         var adapter = new AzureCoreCredentialAdapter(inner, time);
 

@@ -29,6 +29,25 @@ public class AzureSdkInteropTests
         return (emulator, clientId, principalId);
     }
 
+    /// <summary>Azure.ResourceManager pointed at the emulator: public-cloud ARM address, emulator transport, no retries to wait out.</summary>
+    private static AzureArmClientOptions ResourceManagerOptions(AzureEmulator emulator)
+    {
+        var options = new AzureArmClientOptions
+        {
+            Environment = new ArmEnvironment(new Uri("https://management.azure.com"), "https://management.azure.com/"),
+            Transport = new HttpClientTransport(emulator.CreateHandler()),
+        };
+        options.Retry.MaxRetries = 0;
+        return options;
+    }
+
+    private static GeneratedArm.Identity.ManagedIdentityCredential GeneratedArmCredential(AzureEmulator emulator, string clientId) =>
+        new(new GeneratedArm.Identity.ManagedIdentityCredentialOptions
+        {
+            Identity = GeneratedArm.Identity.ManagedIdentityId.FromClientId(clientId),
+            Transport = emulator.CreateHandler(),
+        });
+
     [Test]
     public async Task Azure_Identity_ManagedIdentityCredential_drives_GeneratedArm_ArmClient_to_read_DevTest()
     {
@@ -57,17 +76,8 @@ public class AzureSdkInteropTests
         var (emulator, clientId, _) = EmulatorWithReader();
         using (emulator)
         {
-            using var credential = new GeneratedArm.Identity.ManagedIdentityCredential(new GeneratedArm.Identity.ManagedIdentityCredentialOptions
-            {
-                Identity = GeneratedArm.Identity.ManagedIdentityId.FromClientId(clientId),
-                Transport = emulator.CreateHandler(),
-            });
-            var options = new AzureArmClientOptions
-            {
-                Environment = new ArmEnvironment(new Uri("https://management.azure.com"), "https://management.azure.com/"),
-                Transport = new HttpClientTransport(emulator.CreateHandler()),
-            };
-            var arm = new AzureArmClient(credential.AsAzureCoreCredential(), TutorialDefaults.SubscriptionId, options);
+            using var credential = GeneratedArmCredential(emulator, clientId);
+            var arm = new AzureArmClient(credential.AsAzureCoreCredential(), TutorialDefaults.SubscriptionId, ResourceManagerOptions(emulator));
 
             ResourceGroupResource group = await arm.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(TutorialDefaults.SubscriptionId))
                 .GetResourceGroupAsync(TutorialDefaults.ResourceGroupName);
@@ -83,18 +93,8 @@ public class AzureSdkInteropTests
     {
         string clientId = Guid.NewGuid().ToString();
         using var emulator = AzureEmulator.Create(b => b.AddUserAssignedIdentity("norole", clientId, Guid.NewGuid().ToString()));
-        using var credential = new GeneratedArm.Identity.ManagedIdentityCredential(new GeneratedArm.Identity.ManagedIdentityCredentialOptions
-        {
-            Identity = GeneratedArm.Identity.ManagedIdentityId.FromClientId(clientId),
-            Transport = emulator.CreateHandler(),
-        });
-        var options = new AzureArmClientOptions
-        {
-            Environment = new ArmEnvironment(new Uri("https://management.azure.com"), "https://management.azure.com/"),
-            Transport = new HttpClientTransport(emulator.CreateHandler()),
-        };
-        options.Retry.MaxRetries = 0;
-        var arm = new AzureArmClient(credential.AsAzureCoreCredential(), TutorialDefaults.SubscriptionId, options);
+        using var credential = GeneratedArmCredential(emulator, clientId);
+        var arm = new AzureArmClient(credential.AsAzureCoreCredential(), TutorialDefaults.SubscriptionId, ResourceManagerOptions(emulator));
 
         var failure = Assert.ThrowsAsync<global::Azure.RequestFailedException>(async () =>
             await arm.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(TutorialDefaults.SubscriptionId)).GetResourceGroupAsync(TutorialDefaults.ResourceGroupName));
