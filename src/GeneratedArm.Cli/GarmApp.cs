@@ -21,12 +21,13 @@ internal static class GarmApp
         CancellationToken cancellationToken = default)
     {
         var console = new CliConsole(output, error, transport);
+        var emulator = EmulatorCommand.Create();
         var root = new RootCommand("GeneratedArm: reach Azure Resource Manager with a managed identity, or rehearse it offline.")
         {
             QuickstartCommand.Create(console),
             TokenCommand.Create(console),
             GetCommand.Create(console),
-            EmulatorCommand.Create(),
+            emulator,
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && !IsHelpRequest(parse))
@@ -35,7 +36,7 @@ internal static class GarmApp
         }
 
         var invocation = new InvocationConfiguration { Output = output, Error = error };
-        if (parse.CommandResult.Command.Name == EmulatorCommand.DefaultName)
+        if (parse.CommandResult.Command == emulator)
         {
             // The emulator stops itself on SIGINT/SIGTERM and exits 0; System.CommandLine would exit 143 without waiting.
             invocation.ProcessTerminationTimeout = null;
