@@ -32,6 +32,13 @@ internal static class ImdsTokenHandler
             return;
         }
 
+        if (runtime.AzureCli is { } cli)
+        {
+            // --token-source azure-cli: the developer's own token, whatever identity was asked for (there is only one login).
+            await DevMachine.AzureCliImds.ServeAsync(context, runtime, cli, resource).ConfigureAwait(false);
+            return;
+        }
+
         var (identity, error) = SelectIdentity(runtime.State, query);
         if (identity is null)
         {
