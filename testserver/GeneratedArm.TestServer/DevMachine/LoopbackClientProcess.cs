@@ -50,14 +50,21 @@ internal static class LoopbackClientProcess
     }
 
     // /proc/net/tcp lines: "sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …", addresses as hex in host byte order.
+    // An IPv4 client may hold a dual-mode IPv6 socket (.NET's default), listed in tcp6 under its v4-mapped address.
     private static string? FindInode(IPAddress address, int port)
     {
-        string table = address.AddressFamily == AddressFamily.InterNetworkV6 ? "/proc/net/tcp6" : "/proc/net/tcp";
-        string wanted = $"{Hex(address)}:{port:X4}";
-        foreach (var line in File.ReadLines(table).Skip(1))
+        var candidates = address.AddressFamily == AddressFamily.InterNetworkV6
+            ? new[] { ("/proc/net/tcp6", address) }
+            : new[] { ("/proc/net/tcp", address), ("/proc/net/tcp6", address.MapToIPv6()) };
+        foreach (var (table, local) in candidates)
         {
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length > 9 && string.Equals(fields[1], wanted, StringComparison.OrdinalIgnoreCase)) return fields[9];
+            if (!File.Exists(table)) continue;
+            string wanted = $"{Hex(local)}:{port:X4}";
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 9 && string.Equals(fields[1], wanted, StringComparison.OrdinalIgnoreCase)) return fields[9];
+            }
         }
         return null;
     }
