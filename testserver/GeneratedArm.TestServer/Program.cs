@@ -35,7 +35,7 @@ public static class Program
         var anyApiVersion = new Option<bool>("--any-api-version") { Description = "Accept any well-formed api-version for every ARM resource type." };
         var noRbac = new Option<bool>("--no-rbac") { Description = "Do not enforce ARM role assignments (every authenticated caller may do everything)." };
         // On a developer's machine (testserver/README.md, "Emulator on your machine").
-        var linkLocal = new Option<bool>("--link-local") { Description = "Linux: IMDS at its real address http://169.254.169.254 (port 80), added to lo if missing and removed on exit; needs root or CAP_NET_ADMIN + CAP_NET_BIND_SERVICE." };
+        var linkLocal = new Option<bool>("--link-local") { Description = "IMDS at its real address http://169.254.169.254 (port 80). Linux: added to lo if missing and removed on exit (needs root or CAP_NET_ADMIN + CAP_NET_BIND_SERVICE); macOS/Windows: add the loopback alias yourself." };
         var tokenSource = new Option<string>("--token-source") { Description = "Where tokens come from: 'emulated' (default, offline) or 'azure-cli' (your 'az login': real tokens for real Azure; the fake ARM is off).", DefaultValueFactory = _ => "emulated" };
         tokenSource.AcceptOnlyFromAmong("emulated", "azure-cli");
         var identityHeader = new Option<string>("--identity-header") { Description = "The App Service endpoint's secret (IDENTITY_HEADER) instead of a random one, e.g. for docker-compose." };
@@ -115,9 +115,10 @@ public static class Program
                     if (azureCli) b.UseAzureCliTokens(new AzureCliSettings { Log = Console.Error });
                 }, cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException e) when (parse.GetValue(linkLocal) && e.InnerException is SocketException { SocketErrorCode: SocketError.AccessDenied })
+            catch (IOException e) when (parse.GetValue(linkLocal) && e.InnerException is SocketException { SocketErrorCode: SocketError.AccessDenied or SocketError.AddressNotAvailable } socket)
             {
-                await Console.Error.WriteLineAsync($"error: {LinkLocalAddress.PermissionMessage}").ConfigureAwait(false);
+                string message = socket.SocketErrorCode == SocketError.AccessDenied ? LinkLocalAddress.PermissionMessage : LinkLocalAddress.MissingAliasMessage;
+                await Console.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
                 return 2;
             }
             catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))

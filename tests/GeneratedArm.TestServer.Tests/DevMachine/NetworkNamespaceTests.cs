@@ -62,7 +62,7 @@ public class NetworkNamespaceTests
     }
 
     [Test]
-    public async Task Link_local_mode_keeps_a_169_254_169_254_address_it_did_not_add()
+    public async Task Link_local_mode_keeps_a_169_254_169_254_address_it_did_not_add_and_refuses_the_admin_API_through_it()
     {
         await SkipUnlessNamespacesWorkAsync();
         using var work = new WorkDirectory();
@@ -70,9 +70,12 @@ public class NetworkNamespaceTests
         await using var emulator = await NamespacedEmulator.StartAsync(work,
             "ip link set lo up && ip addr add 169.254.169.254/32 dev lo", "--link-local");
         var token = await emulator.RunInsideAsync(TutorialTokenCommand);
+        // The admin API stays loopback-only: a caller reaching it through the link-local address is refused.
+        var admin = await emulator.RunInsideAsync("curl -s -o /dev/null -w '%{http_code}' http://169.254.169.254/_emulator/state");
         var (exitLine, loopback) = await emulator.StopAsync();
 
         Assert.That(token.Stdout, Does.Contain("access_token"));
+        Assert.That(admin.Stdout, Is.EqualTo("403"));
         Assert.That(exitLine, Is.EqualTo("exit=0"), emulator.Stderr);
         Assert.That(loopback, Does.Contain("169.254.169.254/32"));
     }

@@ -95,6 +95,17 @@ public class ProgramDevMachineTests
         }
     }
 
+    [Test]
+    public async Task The_generated_certificate_names_management_azure_com_so_ARM_can_be_reached_at_its_real_name()
+    {
+        await using var emulator = await GeneratedArm.TestServer.Hosting.StandaloneEmulator.StartAsync(new GeneratedArm.TestServer.Hosting.StandaloneOptions());
+
+        var san = emulator.Certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().Single();
+
+        Assert.That(san.EnumerateDnsNames(), Does.Contain("management.azure.com").And.Contain("localhost"));
+        Assert.That(emulator.Certificate.MatchesHostname("management.azure.com"), Is.True);
+    }
+
     [TestCase("--token-source", "cloud", "cloud")]
     [TestCase("--identity-header", "", "--identity-header must not be empty")]
     public void Bad_dev_machine_flags_are_reported_clearly(string flag, string value, string expected)
