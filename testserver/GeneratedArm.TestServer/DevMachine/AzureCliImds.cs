@@ -13,22 +13,9 @@ internal static class AzureCliImds
         {
             var token = await cli.GetTokenAsync(resource).ConfigureAwait(false);
             TokenRequestLog.Write(cli.Settings.Log, context, "IMDS", resource, $"served, expires {token.ExpiresOn.UtcDateTime:u}", runtime.UtcNow);
-            string expiresIn = ImdsRules.Seconds(token.ExpiresOn - runtime.UtcNow);
-            // The same fields, order and string types as the emulated answer (ImdsTokenHandler); client_id is the token's appid.
-            await ImdsRules.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("access_token", token.AccessToken);
-                w.WriteString("refresh_token", "");
-                w.WriteString("client_id", token.ClientId);
-                w.WriteString("expires_in", expiresIn);
-                w.WriteString("expires_on", ImdsRules.Unix(token.ExpiresOn));
-                w.WriteString("ext_expires_in", expiresIn);
-                w.WriteString("not_before", ImdsRules.Unix(token.NotBefore));
-                w.WriteString("resource", resource);
-                w.WriteString("token_type", "Bearer");
-                w.WriteEndObject();
-            }).ConfigureAwait(false);
+            // client_id is the token's appid (the Azure CLI's own application for a user login).
+            await ImdsTokenHandler.WriteTokenAsync(context, token.AccessToken, token.ClientId, token.ExpiresOn, token.NotBefore, resource, runtime.UtcNow)
+                .ConfigureAwait(false);
         }
         catch (AzureCliException e)
         {

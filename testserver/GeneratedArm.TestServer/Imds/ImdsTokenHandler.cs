@@ -48,24 +48,29 @@ internal static class ImdsTokenHandler
 
         bool bypassCache = string.Equals(query["bypass_cache"], "true", StringComparison.Ordinal);
         var token = runtime.Tokens.GetOrIssue(identity, resource, bypassCache);
-        var now = runtime.Tokens.Now;
-        string expiresIn = ImdsRules.Seconds(token.ExpiresOn - now);
+        await WriteTokenAsync(context, token.AccessToken, identity.ClientId, token.ExpiresOn, token.NotBefore, resource, runtime.Tokens.Now).ConfigureAwait(false);
+    }
 
+    /// <summary>IMDS's token answer (also for tokens from the Azure CLI, <see cref="DevMachine.AzureCliImds"/>).</summary>
+    internal static Task WriteTokenAsync(HttpContext context, string accessToken, string clientId, DateTimeOffset expiresOn, DateTimeOffset notBefore,
+        string resource, DateTimeOffset now)
+    {
+        string expiresIn = ImdsRules.Seconds(expiresOn - now);
         // Every field a string (imds.json IdentityTokenResponse); expires_in before expires_on (MSAL.NET reads both into one field, last wins).
-        await ImdsRules.WriteAsync(context, 200, w =>
+        return ImdsRules.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
-            w.WriteString("access_token", token.AccessToken);
+            w.WriteString("access_token", accessToken);
             w.WriteString("refresh_token", "");
-            w.WriteString("client_id", identity.ClientId);
+            w.WriteString("client_id", clientId);
             w.WriteString("expires_in", expiresIn);
-            w.WriteString("expires_on", ImdsRules.Unix(token.ExpiresOn));
+            w.WriteString("expires_on", ImdsRules.Unix(expiresOn));
             w.WriteString("ext_expires_in", expiresIn);
-            w.WriteString("not_before", ImdsRules.Unix(token.NotBefore));
+            w.WriteString("not_before", ImdsRules.Unix(notBefore));
             w.WriteString("resource", resource);
             w.WriteString("token_type", "Bearer");
             w.WriteEndObject();
-        }).ConfigureAwait(false);
+        });
     }
 
     /// <summary>
