@@ -53,7 +53,10 @@ public class AzureCliTokenSourceTests
 
         var concurrent = Enumerable.Range(0, 5).Select(_ => ImdsTokenAsync(client)).ToList();
         // Release once the first call is running; requests that arrive later find the token in flight or already cached.
-        while (az.Calls.Count == 0) await Task.Yield();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (az.Calls.Count == 0) await Task.Delay(TimeSpan.FromMilliseconds(10), timeout.Token);
+        }
         az.Release();
         var results = await Task.WhenAll(concurrent);
         var appService = new HttpRequestMessage(HttpMethod.Get, AppServiceUrl) { Headers = { { "X-IDENTITY-HEADER", "secret" } } };
@@ -172,6 +175,34 @@ public class AzureCliTokenSourceTests
         Assert.That(lines.Take(2), Is.All.Contain("protocol=IMDS resource=https://management.azure.com/ client="));
         Assert.That(lines[2], Does.Contain("protocol=AppService"));
         Assert.That(log.ToString(), Does.Not.Contain("cli-token-secret-value"));
+    }
+
+    [Test]
+    public void Output_of_an_Azure_CLI_older_than_2_54_is_read_from_the_local_time_expiresOn()
+    {
+        var local = new DateTime(2026, 12, 7, 10, 30, 0, DateTimeKind.Local);
+        string json = $$"""{"accessToken": "t", "expiresOn": "{{local:yyyy-MM-dd HH:mm:ss}}.000000", "tokenType": "Bearer"}""";
+
+        var token = AzureCliTokenSource.Parse(json, Start);
+
+        Assert.That(token.ExpiresOn, Is.EqualTo(new DateTimeOffset(local)));
+        Assert.That(token.NotBefore, Is.EqualTo(Start), "an opaque token reports now");
+    }
+
+    [TestCase("not json", "did not print JSON")]
+    [TestCase("{\"expires_on\": 1}", "printed no accessToken")]
+    [TestCase("{\"accessToken\": \"t\"}", "printed no expiry")]
+    public void Unreadable_Azure_CLI_output_is_a_clear_error(string output, string expected)
+    {
+        Assert.That(() => AzureCliTokenSource.Parse(output, Start), Throws.InstanceOf<AzureCliException>().With.Message.Contains(expected));
+    }
+
+    [Test]
+    public void Other_az_failures_name_the_command_its_exit_code_and_its_first_line()
+    {
+        string message = AzureCliTokenSource.DescribeFailure(2, "ERROR: (InvalidResource) The resource 'x' is not valid.\nTraceback …\n");
+
+        Assert.That(message, Is.EqualTo("'az account get-access-token' failed with exit code 2: ERROR: (InvalidResource) The resource 'x' is not valid. Run it yourself to see why."));
     }
 
     [Test]

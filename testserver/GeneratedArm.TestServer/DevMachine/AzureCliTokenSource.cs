@@ -132,7 +132,7 @@ internal sealed class AzureCliTokenSource(AzureCliSettings settings, TimeProvide
         string firstLine = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
         if (stderr.Contains("az login", StringComparison.OrdinalIgnoreCase))
             return $"The Azure CLI is not logged in (or its login expired): run 'az login', then request the token again. (az: {firstLine})";
-        return $"'az account get-access-token' failed with exit code {exitCode}: {(firstLine.Length > 0 ? firstLine : "no message")}. Run it yourself to see why.";
+        return $"'az account get-access-token' failed with exit code {exitCode}: {(firstLine.Length > 0 ? firstLine.TrimEnd('.') : "no message")}. Run it yourself to see why.";
     }
 
     /// <summary>
