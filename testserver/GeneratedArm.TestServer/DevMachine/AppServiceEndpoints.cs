@@ -60,7 +60,10 @@ internal static class AppServiceEndpoints
 
         if (runtime.AzureCli is { } cli)
         {
-            await ServeFromAzureCliAsync(context, runtime, cli, resource).ConfigureAwait(false);
+            // 400, not 5xx, for Azure CLI failures: clients retry 5xx, and asking again cannot help until the developer acts.
+            await AzureCliResponder.ServeAsync(context, runtime, cli, "AppService", resource,
+                token => WriteTokenAsync(context, token.AccessToken, token.ExpiresOn, token.NotBefore, resource, token.ClientId),
+                message => WriteErrorAsync(context, 400, message)).ConfigureAwait(false);
             return;
         }
 
@@ -72,22 +75,6 @@ internal static class AppServiceEndpoints
         }
         var token = runtime.Tokens.GetOrIssue(identity, resource);
         await WriteTokenAsync(context, token.AccessToken, token.ExpiresOn, token.NotBefore, resource, identity.ClientId).ConfigureAwait(false);
-    }
-
-    private static async Task ServeFromAzureCliAsync(HttpContext context, EmulatorRuntime runtime, AzureCliTokenSource cli, string resource)
-    {
-        try
-        {
-            var token = await cli.GetTokenAsync(resource).ConfigureAwait(false);
-            TokenRequestLog.Write(cli.Settings.Log, context, "AppService", resource, $"served, expires {token.ExpiresOn.UtcDateTime:u}", runtime.UtcNow);
-            await WriteTokenAsync(context, token.AccessToken, token.ExpiresOn, token.NotBefore, resource, token.ClientId).ConfigureAwait(false);
-        }
-        catch (AzureCliException e)
-        {
-            TokenRequestLog.Write(cli.Settings.Log, context, "AppService", resource, "refused: " + e.Message, runtime.UtcNow);
-            // 400, not 5xx: clients retry 5xx, and asking again cannot help until the developer acts.
-            await WriteErrorAsync(context, 400, e.Message).ConfigureAwait(false);
-        }
     }
 
     // access_token, expires_on (POSIX seconds, as a string), resource, token_type, client_id: the documented sample response; not_before is in

@@ -34,8 +34,12 @@ internal static class ImdsTokenHandler
 
         if (runtime.AzureCli is { } cli)
         {
-            // --token-source azure-cli: the developer's own token, whatever identity was asked for (there is only one login).
-            await DevMachine.AzureCliImds.ServeAsync(context, runtime, cli, resource).ConfigureAwait(false);
+            // --token-source azure-cli: the developer's own token, whatever identity was asked for (there is only one login); client_id is the
+            // token's appid. Errors get 400, IMDS's status for "no identity to give a token for" ("Identity not found"): clients do not retry
+            // a 400, so the reason reaches the developer at once instead of after minutes of retries.
+            await DevMachine.AzureCliResponder.ServeAsync(context, runtime, cli, "IMDS", resource,
+                token => WriteTokenAsync(context, token.AccessToken, token.ClientId, token.ExpiresOn, token.NotBefore, resource, runtime.UtcNow),
+                message => ImdsRules.WriteIdentityErrorAsync(context, 400, "invalid_request", message)).ConfigureAwait(false);
             return;
         }
 
@@ -51,7 +55,7 @@ internal static class ImdsTokenHandler
         await WriteTokenAsync(context, token.AccessToken, identity.ClientId, token.ExpiresOn, token.NotBefore, resource, runtime.Tokens.Now).ConfigureAwait(false);
     }
 
-    /// <summary>IMDS's token answer (also for tokens from the Azure CLI, <see cref="DevMachine.AzureCliImds"/>).</summary>
+    /// <summary>IMDS's token answer (emulated tokens and tokens from the Azure CLI).</summary>
     internal static Task WriteTokenAsync(HttpContext context, string accessToken, string clientId, DateTimeOffset expiresOn, DateTimeOffset notBefore,
         string resource, DateTimeOffset now)
     {
