@@ -57,9 +57,10 @@ public class AppServiceIdentityTests
         Assert.That(Guid.TryParse(body.GetProperty("correlationId").GetString(), out _), Is.True);
     }
 
-    [TestCase("api-version=2017-09-01", "api-version")]
+    [TestCase("api-version=2017-09-01&resource=https://management.azure.com/", "api-version")]
+    [TestCase("resource=https://management.azure.com/", "api-version")]
     [TestCase("api-version=2019-08-01&resource=", "resource")]
-    public async Task Other_api_versions_and_a_missing_resource_get_400(string query, string mentioned)
+    public async Task Missing_or_older_api_versions_and_a_missing_resource_get_400(string query, string mentioned)
     {
         using var emulator = AzureEmulator.Create(b => b.WithAppServiceIdentityHeader(Secret));
         using var client = new HttpClient(emulator.CreateHandler());

@@ -21,8 +21,12 @@ internal static class AppServiceEndpoints
     /// <summary>The path of <c>IDENTITY_ENDPOINT</c> (App Service's own is <c>http://127.0.0.1:{port}/msi/token</c>, e.g. MSAL.NET's AppServiceTests).</summary>
     public const string TokenPath = "/msi/token";
 
-    /// <summary>The only api-version this endpoint speaks (the 2017-09-01 protocol used <c>secret</c>/<c>MSI_SECRET</c> instead).</summary>
+    /// <summary>The protocol version documented ("Please use 2019-08-01 or later"; the 2017-09-01 protocol used <c>secret</c>/<c>MSI_SECRET</c>).</summary>
     public const string ApiVersion = "2019-08-01";
+
+    private static bool IsSupportedApiVersion(string version) =>
+        DateOnly.TryParseExact(version, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+        && date >= new DateOnly(2019, 8, 1);
 
     public static IEndpointRouteBuilder MapAppServiceIdentity(this IEndpointRouteBuilder endpoints)
     {
@@ -46,9 +50,9 @@ internal static class AppServiceEndpoints
             await WriteErrorAsync(context, 405, "Only GET is supported.").ConfigureAwait(false);
             return;
         }
-        if (!string.Equals(request.Query["api-version"], ApiVersion, StringComparison.Ordinal))
+        if (!IsSupportedApiVersion(request.Query["api-version"].ToString()))
         {
-            await WriteErrorAsync(context, 400, $"api-version must be {ApiVersion}.").ConfigureAwait(false);
+            await WriteErrorAsync(context, 400, $"api-version must be {ApiVersion} or later.").ConfigureAwait(false);
             return;
         }
         string resource = request.Query["resource"].ToString();
