@@ -38,11 +38,6 @@ internal sealed class AzureCliTokenSource(AzureCliSettings settings, TimeProvide
 
     public AzureCliSettings Settings => settings;
 
-    /// <summary>How many times <c>az</c> was started (tests check the cache with it).</summary>
-    public int CliCalls => _cliCalls;
-
-    private int _cliCalls;
-
     /// <summary>The cached token for <paramref name="resource"/>, or the one being fetched, or a new <c>az</c> call.</summary>
     public Task<CliToken> GetTokenAsync(string resource)
     {
@@ -89,7 +84,6 @@ internal sealed class AzureCliTokenSource(AzureCliSettings settings, TimeProvide
         };
         foreach (var arg in new[] { "account", "get-access-token", "--resource", resource, "--output", "json" }) start.ArgumentList.Add(arg);
 
-        Interlocked.Increment(ref _cliCalls);
         Process process;
         try
         {

@@ -57,12 +57,6 @@ public sealed class StandaloneEmulator : IAsyncDisposable
     /// <summary>The value for <c>IDENTITY_HEADER</c> (a secret: anyone with it gets tokens).</summary>
     public string IdentityHeader => _runtime.Options.AppServiceIdentityHeader;
 
-    /// <summary>Where tokens come from: <c>emulated</c> or <c>azure-cli</c>.</summary>
-    public string TokenSource => _runtime.AzureCli is null ? "emulated" : "azure-cli";
-
-    /// <summary>How many times the <c>azure-cli</c> token source started <c>az</c> (0 when tokens are emulated).</summary>
-    public int AzureCliCalls => _runtime.AzureCli?.CliCalls ?? 0;
-
     /// <summary>The certificate ARM's HTTPS listener presents.</summary>
     public X509Certificate2 Certificate { get; }
 
