@@ -61,6 +61,11 @@ public static class ChildProcess
             Console.WriteLine("CredentialUnavailable: " + e.Message.Split('\n')[0]);
             return 3;
         }
+        catch (AuthenticationFailedException e)
+        {
+            Console.WriteLine("AuthenticationFailed: " + string.Join(' ', e.Message.Split('\n', StringSplitOptions.TrimEntries)));
+            return 4;
+        }
     }
 
     /// <summary>Runs a scenario in a child process with the given environment variables; returns exit code and output.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using GeneratedArm.TestServer.DevMachine;
 using GeneratedArm.TestServer.Hosting;
 using GeneratedArm.TestServer.Identity;
 
@@ -33,11 +34,17 @@ public static class Program
         var armThrottling = new Option<bool>("--arm-throttling") { Description = "Enforce ARM's token buckets (per subscription and principal: 250 reads +25/s, 200 writes +10/s, 200 deletes +10/s → 429)." };
         var anyApiVersion = new Option<bool>("--any-api-version") { Description = "Accept any well-formed api-version for every ARM resource type." };
         var noRbac = new Option<bool>("--no-rbac") { Description = "Do not enforce ARM role assignments (every authenticated caller may do everything)." };
+        // On a developer's machine (testserver/README.md, "Emulator on your machine").
+        var linkLocal = new Option<bool>("--link-local") { Description = "IMDS at its real address http://169.254.169.254 (port 80). Linux: added to lo if missing and removed on exit (needs root or CAP_NET_ADMIN + CAP_NET_BIND_SERVICE); macOS/Windows: add the loopback alias yourself." };
+        var tokenSource = new Option<string>("--token-source") { Description = "Where tokens come from: 'emulated' (default, offline) or 'azure-cli' (your 'az login': real tokens for real Azure; the fake ARM is off).", DefaultValueFactory = _ => "emulated" };
+        tokenSource.AcceptOnlyFromAmong("emulated", "azure-cli");
+        var identityHeader = new Option<string>("--identity-header") { Description = "The App Service endpoint's secret (IDENTITY_HEADER) instead of a random one, e.g. for docker-compose." };
 
         var root = new RootCommand("GeneratedArm Azure emulator: fake IMDS, Entra token issuer and ARM on loopback.")
         {
             imdsUrl, armUrl, cert, key, certOut, state, signingKey, rateLimits,
             dataDir, armThrottling, anyApiVersion, noRbac,
+            linkLocal, tokenSource, identityHeader,
         };
         root.Validators.Add(result =>
         {
@@ -49,13 +56,39 @@ public static class Program
                 try { StandaloneEmulator.LoopbackEndPoint(url, name); }
                 catch (ArgumentException e) { result.AddError(e.Message); }
             }
+            if (result.GetValue(linkLocal) && result.GetResult(imdsUrl) is { Implicit: false }) result.AddError("--link-local and --imds-url exclude each other (--link-local listens on http://169.254.169.254).");
+            if (result.GetValue(identityHeader) is { Length: 0 }) result.AddError("--identity-header must not be empty.");
             foreach (var file in new[] { result.GetValue(cert), result.GetValue(key), result.GetValue(state) })
                 if (file is { Exists: false }) result.AddError($"File not found: {file.FullName}");
         });
 
         root.SetAction(async (parse, cancellationToken) =>
         {
+            LinkLocalAddress? linkLocalAddress = null;
+            if (parse.GetValue(linkLocal))
+            {
+                try { linkLocalAddress = await LinkLocalAddress.EnsureOnLoopbackAsync(cancellationToken).ConfigureAwait(false); }
+                catch (LinkLocalException e)
+                {
+                    await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                    return 2;
+                }
+            }
+            try
+            {
+                return await RunAsync(parse, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (linkLocalAddress is not null) await linkLocalAddress.DisposeAsync().ConfigureAwait(false);
+            }
+        });
+        return root;
+
+        async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+        {
             StandaloneEmulator emulator;
+            bool azureCli = parse.GetValue(tokenSource) == "azure-cli";
             try
             {
                 X509Certificate2? certificate = parse.GetValue(cert) is { } certFile ? Certificates.LoadPem(certFile.FullName, parse.GetValue(key)?.FullName) : null;
@@ -65,7 +98,10 @@ public static class Program
                 SigningKey? tokenKey = parse.GetValue(signingKey) is { } keyFile ? LoadOrCreateSigningKey(keyFile)
                     : dataDirectory is not null ? LoadOrCreateSigningKey(new FileInfo(Path.Combine(dataDirectory.FullName, "signing-key.pem"))) : null;
                 var stateFile = parse.GetValue(state) is { } stateInfo ? StateFile.Load(stateInfo.FullName) : null;
-                var options = new StandaloneOptions { ImdsUrl = new Uri(parse.GetValue(imdsUrl)!), ArmUrl = new Uri(parse.GetValue(armUrl)!), Certificate = certificate };
+                var options = new StandaloneOptions
+                {
+                    ImdsUrl = new Uri(parse.GetValue(imdsUrl)!), ArmUrl = new Uri(parse.GetValue(armUrl)!), Certificate = certificate, LinkLocal = parse.GetValue(linkLocal),
+                };
                 emulator = await StandaloneEmulator.StartAsync(options, b =>
                 {
                     stateFile?.ApplyTo(b);
@@ -75,7 +111,15 @@ public static class Program
                     if (parse.GetValue(armThrottling)) b.EnableArmThrottling();
                     if (parse.GetValue(anyApiVersion)) b.AcceptAnyApiVersion();
                     if (parse.GetValue(noRbac)) b.EnforceRbac(false);
+                    if (parse.GetValue(identityHeader) is { } secret) b.WithAppServiceIdentityHeader(secret);
+                    if (azureCli) b.UseAzureCliTokens(new AzureCliSettings { Log = Console.Error });
                 }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e) when (parse.GetValue(linkLocal) && e.InnerException is SocketException { SocketErrorCode: SocketError.AccessDenied or SocketError.AddressNotAvailable } socket)
+            {
+                string message = socket.SocketErrorCode == SocketError.AccessDenied ? LinkLocalAddress.PermissionMessage : LinkLocalAddress.MissingAliasMessage;
+                await Console.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
+                return 2;
             }
             catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -103,14 +147,14 @@ public static class Program
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
                 using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
                 Console.WriteLine(emulator.ReadyLine);
+                foreach (var line in ClientSetup.Describe(emulator, parse.GetValue(linkLocal), parse.GetValue(certOut)?.FullName)) Console.WriteLine(line);
                 await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }
                 catch (OperationCanceledException) { }
             }
             await Console.Error.WriteLineAsync("GeneratedArm emulator stopped.").ConfigureAwait(false);
             return 0;
-        });
-        return root;
+        }
     }
 
     private static SigningKey LoadOrCreateSigningKey(FileInfo file)

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace GeneratedArm.TestServer.Hosting;
 
-/// <summary>The standalone emulator's TLS certificate for ARM: self-generated (SAN <c>localhost</c>, <c>127.0.0.1</c>, <c>::1</c>) or loaded from PEM files.</summary>
+/// <summary>The standalone emulator's TLS certificate for ARM: self-generated (SAN <c>localhost</c>, <c>management.azure.com</c>, <c>127.0.0.1</c>, <c>::1</c>) or loaded from PEM files.</summary>
 internal static class Certificates
 {
     public static X509Certificate2 CreateSelfSigned()
@@ -13,6 +13,8 @@ internal static class Certificates
         var request = new CertificateRequest("CN=GeneratedArm emulator", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName("localhost");
+        // ARM at its real name, for hosts-file setups (a machine trusts this certificate only when told to).
+        san.AddDnsName("management.azure.com");
         san.AddIpAddress(IPAddress.Loopback);
         san.AddIpAddress(IPAddress.IPv6Loopback);
         request.CertificateExtensions.Add(san.Build());

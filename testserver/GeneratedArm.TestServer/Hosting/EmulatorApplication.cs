@@ -1,5 +1,6 @@
 using GeneratedArm.TestServer.Admin;
 using GeneratedArm.TestServer.Arm;
+using GeneratedArm.TestServer.DevMachine;
 using GeneratedArm.TestServer.Entra;
 using GeneratedArm.TestServer.Faults;
 using GeneratedArm.TestServer.Imds;
@@ -54,8 +55,12 @@ internal static class EmulatorApplication
         });
 
         app.MapImds();
-        app.MapEntra();
-        app.MapArm();
+        app.MapAppServiceIdentity();
+        if (runtime.Options.ServeArm)
+        {
+            app.MapEntra();
+            app.MapArm();
+        }
         if (runtime.Options.AdminApi) app.MapAdmin();
         return app;
     }

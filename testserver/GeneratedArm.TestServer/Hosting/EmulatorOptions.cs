@@ -44,6 +44,15 @@ internal sealed class EmulatorOptions
     /// <summary>The ARM side's settings (RBAC enforcement, api-version checks, throttling, paging, deletions).</summary>
     public Arm.ArmOptions Arm { get; } = new();
 
+    /// <summary>The secret App Service's identity endpoint expects in <c>X-IDENTITY-HEADER</c> (its <c>IDENTITY_HEADER</c>); random unless configured.</summary>
+    public string AppServiceIdentityHeader { get; set; } = Guid.NewGuid().ToString();
+
+    /// <summary>When set, the identity endpoints hand out the developer's Azure CLI tokens instead of emulated ones.</summary>
+    public DevMachine.AzureCliSettings? AzureCli { get; set; }
+
+    /// <summary>When false, the fake ARM and the token issuer's discovery endpoints are not mapped (the tokens are real ones).</summary>
+    public bool ServeArm { get; set; } = true;
+
     /// <summary>When set, the state is kept in this directory across restarts (standalone <c>--data-dir</c>; State/Persistence).</summary>
     public string? DataDirectory { get; set; }
 }

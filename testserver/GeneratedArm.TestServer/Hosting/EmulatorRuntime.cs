@@ -21,7 +21,11 @@ internal sealed class EmulatorRuntime : IDisposable
         Tokens = new TokenIssuer(options);
         Faults = new FaultEngine(options.TimeProvider);
         foreach (var rule in options.InitialFaults) Faults.Add(rule);
+        if (options.AzureCli is { } cli) AzureCli = new DevMachine.AzureCliTokenSource(cli, options.TimeProvider, Stopping);
     }
+
+    /// <summary>The Azure CLI token source (<c>--token-source azure-cli</c>), or null when tokens are emulated.</summary>
+    public DevMachine.AzureCliTokenSource? AzureCli { get; }
 
     public EmulatorOptions Options { get; }
     public EmulatorState State { get; }
@@ -62,6 +66,7 @@ internal sealed class EmulatorRuntime : IDisposable
         Arm.Reset();
         Requests.Clear();
         Tokens.ClearCache();
+        AzureCli?.Clear();
         Faults.Clear();
         foreach (var rule in Options.InitialFaults) Faults.Add(rule);
     }

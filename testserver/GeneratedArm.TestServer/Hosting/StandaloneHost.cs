@@ -15,6 +15,11 @@ public sealed record StandaloneOptions
     public Uri ArmUrl { get; init; } = new("https://127.0.0.1:0");
     /// <summary>The TLS certificate (with private key); a self-signed one is generated when null.</summary>
     public X509Certificate2? Certificate { get; init; }
+    /// <summary>
+    /// IMDS at its real address, <c>http://169.254.169.254</c> (port 80), instead of <see cref="ImdsUrl"/>. The address must already be on the
+    /// loopback interface (the standalone program's <c>--link-local</c> adds it, see <see cref="DevMachine.LinkLocalAddress"/>).
+    /// </summary>
+    public bool LinkLocal { get; init; }
 }
 
 /// <summary>
@@ -26,20 +31,31 @@ public sealed class StandaloneEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly EmulatorRuntime _runtime;
 
-    private StandaloneEmulator(WebApplication app, EmulatorRuntime runtime, Uri imds, Uri arm, X509Certificate2 certificate)
+    private readonly Uri? _armUrl;
+
+    private StandaloneEmulator(WebApplication app, EmulatorRuntime runtime, Uri imds, Uri? arm, X509Certificate2 certificate)
     {
         _app = app;
         _runtime = runtime;
         ImdsUrl = imds;
-        ArmUrl = arm;
+        _armUrl = arm;
         Certificate = certificate;
     }
 
     /// <summary>IMDS's base URL with the actual port, e.g. <c>http://127.0.0.1:41234</c> (the value for <c>AZURE_POD_IDENTITY_AUTHORITY_HOST</c>).</summary>
     public Uri ImdsUrl { get; }
 
-    /// <summary>ARM's base URL with the actual port.</summary>
-    public Uri ArmUrl { get; }
+    /// <summary>ARM's base URL with the actual port (throws when the fake ARM is off, see <see cref="ServesArm"/>).</summary>
+    public Uri ArmUrl => _armUrl ?? throw new InvalidOperationException("The fake ARM is off: the emulator hands out Azure CLI tokens for real Azure.");
+
+    /// <summary>False in <c>azure-cli</c> mode: no ARM listener, tokens are for real Azure.</summary>
+    public bool ServesArm => _armUrl is not null;
+
+    /// <summary>The App Service identity endpoint (the value for <c>IDENTITY_ENDPOINT</c>): <c>/msi/token</c> on the IMDS listener.</summary>
+    public Uri IdentityEndpoint => new(ImdsUrl, DevMachine.AppServiceEndpoints.TokenPath);
+
+    /// <summary>The value for <c>IDENTITY_HEADER</c> (a secret: anyone with it gets tokens).</summary>
+    public string IdentityHeader => _runtime.Options.AppServiceIdentityHeader;
 
     /// <summary>The certificate ARM's HTTPS listener presents.</summary>
     public X509Certificate2 Certificate { get; }
@@ -51,20 +67,23 @@ public sealed class StandaloneEmulator : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Requests => _runtime.Requests.Snapshot();
 
     /// <summary>The single line the standalone program prints once it listens.</summary>
-    public string ReadyLine =>
-        $"GeneratedArm emulator ready: imds={Base(ImdsUrl)} arm={Base(ArmUrl)} env: AZURE_POD_IDENTITY_AUTHORITY_HOST={Base(ImdsUrl)} AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential";
+    public string ReadyLine => ServesArm
+        ? $"GeneratedArm emulator ready: imds={Base(ImdsUrl)} arm={Base(ArmUrl)} env: AZURE_POD_IDENTITY_AUTHORITY_HOST={Base(ImdsUrl)} AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential"
+        : $"GeneratedArm emulator ready: imds={Base(ImdsUrl)} arm=off (token source azure-cli: real tokens for real Azure) env: AZURE_POD_IDENTITY_AUTHORITY_HOST={Base(ImdsUrl)} AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential";
 
     /// <summary>Starts an emulator on Kestrel. Throws <see cref="ArgumentException"/> for non-loopback URLs and <see cref="IOException"/> when a port is in use.</summary>
     public static async Task<StandaloneEmulator> StartAsync(StandaloneOptions options, Action<EmulatorBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var imdsEndPoint = LoopbackEndPoint(options.ImdsUrl, "--imds-url");
+        var imdsUrl = options.LinkLocal ? DevMachine.LinkLocalAddress.ImdsUrl : options.ImdsUrl;
+        var imdsEndPoint = options.LinkLocal ? new IPEndPoint(DevMachine.LinkLocalAddress.Address, 80) : LoopbackEndPoint(options.ImdsUrl, "--imds-url");
         var armEndPoint = LoopbackEndPoint(options.ArmUrl, "--arm-url");
         var certificate = options.Certificate ?? Certificates.CreateSelfSigned();
 
         var builder = new EmulatorBuilder();
         configure?.Invoke(builder);
         var runtime = new EmulatorRuntime(builder.Build());
+        bool serveArm = runtime.Options.ServeArm;
         ListenOptions? imdsListen = null, armListen = null;
         var app = EmulatorApplication.Build(runtime, host =>
         {
@@ -76,8 +95,9 @@ public sealed class StandaloneEmulator : IAsyncDisposable
                 kestrel.Listen(imdsEndPoint, l =>
                 {
                     imdsListen = l;
-                    if (options.ImdsUrl.Scheme == Uri.UriSchemeHttps) l.UseHttps(certificate);
+                    if (imdsUrl.Scheme == Uri.UriSchemeHttps) l.UseHttps(certificate);
                 });
+                if (!serveArm) return;
                 kestrel.Listen(armEndPoint, l =>
                 {
                     armListen = l;
@@ -95,8 +115,8 @@ public sealed class StandaloneEmulator : IAsyncDisposable
             runtime.Dispose();
             throw;
         }
-        var imds = WithPort(options.ImdsUrl, imdsListen!.IPEndPoint!.Port);
-        var arm = WithPort(options.ArmUrl, armListen!.IPEndPoint!.Port);
+        var imds = WithPort(imdsUrl, imdsListen!.IPEndPoint!.Port);
+        var arm = armListen is null ? null : WithPort(options.ArmUrl, armListen.IPEndPoint!.Port);
         return new StandaloneEmulator(app, runtime, imds, arm, certificate);
     }
 

@@ -32,6 +32,17 @@ internal static class ImdsTokenHandler
             return;
         }
 
+        if (runtime.AzureCli is { } cli)
+        {
+            // --token-source azure-cli: the developer's own token, whatever identity was asked for (there is only one login); client_id is the
+            // token's appid. Errors get 400, IMDS's status for "no identity to give a token for" ("Identity not found"): clients do not retry
+            // a 400, so the reason reaches the developer at once instead of after minutes of retries.
+            await DevMachine.AzureCliResponder.ServeAsync(context, runtime, cli, "IMDS", resource,
+                token => WriteTokenAsync(context, token.AccessToken, token.ClientId, token.ExpiresOn, token.NotBefore, resource, runtime.UtcNow),
+                message => ImdsRules.WriteIdentityErrorAsync(context, 400, "invalid_request", message)).ConfigureAwait(false);
+            return;
+        }
+
         var (identity, error) = SelectIdentity(runtime.State, query);
         if (identity is null)
         {
@@ -41,24 +52,29 @@ internal static class ImdsTokenHandler
 
         bool bypassCache = string.Equals(query["bypass_cache"], "true", StringComparison.Ordinal);
         var token = runtime.Tokens.GetOrIssue(identity, resource, bypassCache);
-        var now = runtime.Tokens.Now;
-        string expiresIn = ImdsRules.Seconds(token.ExpiresOn - now);
+        await WriteTokenAsync(context, token.AccessToken, identity.ClientId, token.ExpiresOn, token.NotBefore, resource, runtime.Tokens.Now).ConfigureAwait(false);
+    }
 
+    /// <summary>IMDS's token answer (emulated tokens and tokens from the Azure CLI).</summary>
+    internal static Task WriteTokenAsync(HttpContext context, string accessToken, string clientId, DateTimeOffset expiresOn, DateTimeOffset notBefore,
+        string resource, DateTimeOffset now)
+    {
+        string expiresIn = ImdsRules.Seconds(expiresOn - now);
         // Every field a string (imds.json IdentityTokenResponse); expires_in before expires_on (MSAL.NET reads both into one field, last wins).
-        await ImdsRules.WriteAsync(context, 200, w =>
+        return ImdsRules.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
-            w.WriteString("access_token", token.AccessToken);
+            w.WriteString("access_token", accessToken);
             w.WriteString("refresh_token", "");
-            w.WriteString("client_id", identity.ClientId);
+            w.WriteString("client_id", clientId);
             w.WriteString("expires_in", expiresIn);
-            w.WriteString("expires_on", ImdsRules.Unix(token.ExpiresOn));
+            w.WriteString("expires_on", ImdsRules.Unix(expiresOn));
             w.WriteString("ext_expires_in", expiresIn);
-            w.WriteString("not_before", ImdsRules.Unix(token.NotBefore));
+            w.WriteString("not_before", ImdsRules.Unix(notBefore));
             w.WriteString("resource", resource);
             w.WriteString("token_type", "Bearer");
             w.WriteEndObject();
-        }).ConfigureAwait(false);
+        });
     }
 
     /// <summary>
