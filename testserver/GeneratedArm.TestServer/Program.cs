@@ -33,11 +33,12 @@ public static class Program
         var armThrottling = new Option<bool>("--arm-throttling") { Description = "Enforce ARM's token buckets (per subscription and principal: 250 reads +25/s, 200 writes +10/s, 200 deletes +10/s → 429)." };
         var anyApiVersion = new Option<bool>("--any-api-version") { Description = "Accept any well-formed api-version for every ARM resource type." };
         var noRbac = new Option<bool>("--no-rbac") { Description = "Do not enforce ARM role assignments (every authenticated caller may do everything)." };
+        var spec = new Option<string[]>("--spec") { Description = "An OpenAPI spec file or folder of a resource provider (repeatable): its resource types are validated and served as the provider would (testserver/ARM.md).", AllowMultipleArgumentsPerToken = false };
 
         var root = new RootCommand("GeneratedArm Azure emulator: fake IMDS, Entra token issuer and ARM on loopback.")
         {
             imdsUrl, armUrl, cert, key, certOut, state, signingKey, rateLimits,
-            dataDir, armThrottling, anyApiVersion, noRbac,
+            dataDir, armThrottling, anyApiVersion, noRbac, spec,
         };
         root.Validators.Add(result =>
         {
@@ -51,6 +52,8 @@ public static class Program
             }
             foreach (var file in new[] { result.GetValue(cert), result.GetValue(key), result.GetValue(state) })
                 if (file is { Exists: false }) result.AddError($"File not found: {file.FullName}");
+            foreach (string path in result.GetValue(spec) ?? [])
+                if (!File.Exists(path) && !Directory.Exists(path)) result.AddError($"Spec not found: {Path.GetFullPath(path)} (give a spec file or a folder of spec files).");
         });
 
         root.SetAction(async (parse, cancellationToken) =>
@@ -65,6 +68,7 @@ public static class Program
                 SigningKey? tokenKey = parse.GetValue(signingKey) is { } keyFile ? LoadOrCreateSigningKey(keyFile)
                     : dataDirectory is not null ? LoadOrCreateSigningKey(new FileInfo(Path.Combine(dataDirectory.FullName, "signing-key.pem"))) : null;
                 var stateFile = parse.GetValue(state) is { } stateInfo ? StateFile.Load(stateInfo.FullName) : null;
+                IReadOnlyList<string> specProblems = [];
                 var options = new StandaloneOptions { ImdsUrl = new Uri(parse.GetValue(imdsUrl)!), ArmUrl = new Uri(parse.GetValue(armUrl)!), Certificate = certificate };
                 emulator = await StandaloneEmulator.StartAsync(options, b =>
                 {
@@ -75,7 +79,14 @@ public static class Program
                     if (parse.GetValue(armThrottling)) b.EnableArmThrottling();
                     if (parse.GetValue(anyApiVersion)) b.AcceptAnyApiVersion();
                     if (parse.GetValue(noRbac)) b.EnforceRbac(false);
+                    if (parse.GetValue(spec) is { Length: > 0 } specs)
+                    {
+                        b.AddResourceProviderSpecs(specs);
+                        specProblems = b.ResourceProviderSpecProblems;
+                    }
                 }, cancellationToken).ConfigureAwait(false);
+                // Reported once at start; those paths are served as generic resources.
+                foreach (string problem in specProblems) await Console.Error.WriteLineAsync("spec: " + problem).ConfigureAwait(false);
             }
             catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
