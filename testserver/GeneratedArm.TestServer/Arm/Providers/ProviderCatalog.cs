@@ -104,7 +104,7 @@ internal sealed class ProviderCatalog
         }
         // Only OpenAPI 2.0 documents with paths describe operations; common-types and other referenced files are skipped quietly.
         if (root.ValueKind != JsonValueKind.Object || SpecSchemaReader.String(root, "swagger") != "2.0"
-            || !root.TryGetProperty("paths", out var paths) || paths.ValueKind != JsonValueKind.Object)
+            || !root.TryGetProperty("paths", out var paths) || paths.ValueKind != JsonValueKind.Object || !paths.EnumerateObject().Any())
             return;
         string? apiVersion = root.TryGetProperty("info", out var info) ? SpecSchemaReader.String(info, "version") : null;
         if (apiVersion is null || !ApiVersions.WellFormed().IsMatch(apiVersion))
