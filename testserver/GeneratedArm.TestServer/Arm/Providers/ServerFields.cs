@@ -61,7 +61,7 @@ internal static class ServerFields
         };
     }
 
-    /// <summary>Read-only <c>format: uuid</c> strings in the model's (non-read-only) objects: the previous value, else a new one.</summary>
+    /// <summary>Read-only <c>format: uuid</c> strings in the model's objects (read-only bags too, as 2023-01-31's identity <c>properties</c>): the previous value, else a new one.</summary>
     private static void FillReadOnlyIds(JsonObject target, SpecSchema schema, JsonObject? previous, string tenant, int depth)
     {
         if (depth > 3) return;
@@ -73,7 +73,7 @@ internal static class ServerFields
                 target[name] = previous?[name]?.DeepClone()
                     ?? (name.Equals("tenantId", StringComparison.OrdinalIgnoreCase) ? tenant : Guid.NewGuid().ToString());
             }
-            else if (!property.ReadOnly && property.IsObject && property.AdditionalProperties is null && property.Discriminator is null && HasReadOnlyId(property, depth + 1))
+            else if (property.IsObject && property.AdditionalProperties is null && property.Discriminator is null && HasReadOnlyId(property, depth + 1))
             {
                 // The properties bag is created for them (an identity PUT with only a location reads back with its ids);
                 // other objects (e.g. an optional "identity") only when the client sent them.
@@ -88,5 +88,5 @@ internal static class ServerFields
 
     private static bool HasReadOnlyId(SpecSchema schema, int depth) =>
         depth <= 3 && schema.Properties.Values.Any(p => (p.ReadOnly && p.Type == "string" && p.Format == "uuid")
-            || (!p.ReadOnly && p.IsObject && p.AdditionalProperties is null && p.Discriminator is null && HasReadOnlyId(p, depth + 1)));
+            || (p.IsObject && p.AdditionalProperties is null && p.Discriminator is null && HasReadOnlyId(p, depth + 1)));
 }
