@@ -179,6 +179,49 @@ public class ManagedIdentitySpecTests
         Assert.That(builder.ResourceProviderSpecProblems, Has.Some.Contains("/{scope}/providers/Microsoft.ManagedIdentity/identities/default"));
     }
 
+    [Test]
+    public async Task Resources_survive_a_restart_with_a_data_directory_and_keep_their_ids()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "garm-spec-state-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string principalId;
+            await using (var first = AzureEmulator.Create(b => b.AddResourceProviderSpecs(Spec("2024-11-30")).UseDataDirectory(dir)))
+            {
+                using var client = first.CreateClient();
+                using var put = await SendAsync(client, HttpMethod.Put, Identity("durable", "2024-11-30"), first.CreateAdministratorToken(), """{"location":"westus"}""");
+                principalId = (await JsonAsync(put)).GetProperty("properties").GetProperty("principalId").GetString()!;
+            }
+            await using var second = AzureEmulator.Create(b => b.AddResourceProviderSpecs(Spec("2024-11-30")).UseDataDirectory(dir));
+            using var again = second.CreateClient();
+
+            using var read = await SendAsync(again, HttpMethod.Get, Identity("durable", "2024-11-30"), second.CreateAdministratorToken());
+
+            Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await JsonAsync(read)).GetProperty("properties").GetProperty("principalId").GetString(), Is.EqualTo(principalId));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task An_identity_seeded_on_the_identity_side_reads_and_updates_with_its_own_ids_and_lists_once()
+    {
+        const string principalId = "5b1b0e54-7ab6-4a5f-8a3c-2a9f4c1e0d11";
+        await using var emulator = AzureEmulator.Create(b => b.AddResourceProviderSpecs(Spec("2024-11-30")).AddUserAssignedIdentity("seeded", principalId: principalId));
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+
+        using var patched = await SendAsync(client, HttpMethod.Patch, Identity("seeded", "2024-11-30"), admin, """{"tags":{"a":"b"}}""");
+        var list = await AllPagesAsync(client, $"{Identities}?api-version=2024-11-30", admin);
+
+        Assert.That(patched.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await JsonAsync(patched)).GetProperty("properties").GetProperty("principalId").GetString(), Is.EqualTo(principalId));
+        Assert.That(list.Names, Is.EqualTo(new[] { "seeded" }));
+    }
+
     private static async Task<(List<string> Names, int Pages)> AllPagesAsync(HttpClient client, string url, string token)
     {
         var names = new List<string>();

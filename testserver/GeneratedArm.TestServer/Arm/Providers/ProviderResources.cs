@@ -41,7 +41,8 @@ internal static class ProviderResources
         if (!await ParentExistsAsync(request).ConfigureAwait(false)) return;
         var body = await request.ReadJsonObjectAsync().ConfigureAwait(false);
         if (body is not { } json) return;
-        var existing = request.State.FindResource(t.Id);
+        // An identity-side view (a user-assigned identity of the state) counts as existing: its ids are kept.
+        var existing = GenericResources.Find(request.State, t.Id);
         await StoreAsync(request, put, put.Body, json, existing).ConfigureAwait(false);
     }
 
@@ -55,7 +56,7 @@ internal static class ProviderResources
             return;
         }
         if (await WritableGroupAsync(request).ConfigureAwait(false) is null) return;
-        var existing = request.State.FindResource(t.Id);
+        var existing = GenericResources.Find(request.State, t.Id);
         if (existing is null)
         {
             await ProviderErrors.ResourceNotFoundAsync(request, t.Id).ConfigureAwait(false);
@@ -116,7 +117,7 @@ internal static class ProviderResources
         }
         var (ok, offset, pageSize) = await ArmPaging.ReadAsync(request).ConfigureAwait(false);
         if (!ok) return;
-        var items = GenericResources.AllResources(request.State)
+        var items = Visible(request.State)
             .Where(r => string.Equals(r.Type, t.ResourceType, StringComparison.OrdinalIgnoreCase) && IsChildOf(r.Id, t.ParentId!))
             .Where(r => request.IsAllowed(r.Type + "/read", r.Id))
             .ToList();
@@ -130,7 +131,7 @@ internal static class ProviderResources
         var (ok, offset, pageSize) = await ArmPaging.ReadAsync(request).ConfigureAwait(false);
         if (!ok) return;
         string prefix = "/subscriptions/" + t.SubscriptionId + "/";
-        var items = GenericResources.AllResources(request.State)
+        var items = Visible(request.State)
             .Where(r => r.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && string.Equals(r.Type, t.ResourceType, StringComparison.OrdinalIgnoreCase))
             .Where(r => request.IsAllowed(r.Type + "/read", r.Id))
             .ToList();
@@ -276,6 +277,10 @@ internal static class ProviderResources
         await ProviderErrors.ParentResourceNotFoundAsync(request, t.ParentId!).ConfigureAwait(false);
         return false;
     }
+
+    /// <summary>Stored resources and the identity side's views; a stored resource written over a view (same id) shows once.</summary>
+    private static IEnumerable<GenericResourceInfo> Visible(EmulatorState state) =>
+        GenericResources.AllResources(state).DistinctBy(r => r.Id, StringComparer.OrdinalIgnoreCase);
 
     private static bool Exists(EmulatorState state, string id) => GenericResources.Find(state, id) is not null;
 
