@@ -283,6 +283,16 @@ public class SyntheticSpecTests
     }
 
     [Test]
+    public void Standalone_spec_flag_that_names_no_file_or_folder_is_reported_clearly()
+    {
+        var ok = Program.BuildCommand().Parse(["--spec", WidgetsSpec, "--spec", Path.GetDirectoryName(WidgetsSpec)!]);
+        var missing = Program.BuildCommand().Parse(["--spec", "/nonexistent/spec.json"]);
+
+        Assert.That(ok.Errors, Is.Empty);
+        Assert.That(missing.Errors.Select(e => e.Message), Has.Some.Contains("Spec not found: /nonexistent/spec.json"));
+    }
+
+    [Test]
     public void A_spec_path_that_does_not_exist_is_a_clear_error()
     {
         var e = Assert.Throws<FileNotFoundException>(() => new EmulatorBuilder().AddResourceProviderSpecs("/nonexistent/spec.json"));

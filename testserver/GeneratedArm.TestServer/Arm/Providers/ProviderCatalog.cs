@@ -42,8 +42,6 @@ internal sealed class SpecTypeVersion(string apiVersion, string file)
     public SpecOperation? Put { get; set; }
     public SpecOperation? Patch { get; set; }
     public SpecOperation? Delete { get; set; }
-    public SpecOperation? List { get; set; }
-    public SpecOperation? ListBySubscription { get; set; }
     public Dictionary<string, SpecOperation> Actions { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
@@ -158,8 +156,10 @@ internal sealed class ProviderCatalog
                 case (SpecPathKind.Instance, "put"): version.Put = operation; break;
                 case (SpecPathKind.Instance, "patch"): version.Patch = operation; break;
                 case (SpecPathKind.Instance, "delete"): version.Delete = operation; break;
-                case (SpecPathKind.Collection, "get"): version.List = operation; break;
-                case (SpecPathKind.SubscriptionCollection, "get"): version.ListBySubscription = operation; break;
+                // Lists are served for every learned type (by group, by parent, by subscription); declaring them adds the type's versions.
+                case (SpecPathKind.Collection, "get"):
+                case (SpecPathKind.SubscriptionCollection, "get"):
+                    break;
                 case (SpecPathKind.Collection, "post") when action is not null: version.Actions[action] = operation; break;
                 default:
                     _problems.Add($"{pathNode.File}: {method.ToUpperInvariant()} '{template}' ({apiVersion}) is not emulated; served as generic resources.");

@@ -117,22 +117,8 @@ internal static class ProviderResources
         }
         var (ok, offset, pageSize) = await ArmPaging.ReadAsync(request).ConfigureAwait(false);
         if (!ok) return;
-        var items = Visible(request.State)
+        var items = GenericResources.AllResources(request.State)
             .Where(r => string.Equals(r.Type, t.ResourceType, StringComparison.OrdinalIgnoreCase) && IsChildOf(r.Id, t.ParentId!))
-            .Where(r => request.IsAllowed(r.Type + "/read", r.Id))
-            .ToList();
-        await ArmPaging.WritePageAsync(request, items, offset, pageSize, GenericResources.WriteFull).ConfigureAwait(false);
-    }
-
-    /// <summary><c>GET /subscriptions/{s}/providers/{ns}/{type}</c>: the type's resources the caller may read, full bodies, paged.</summary>
-    public static async Task ListBySubscriptionAsync(ArmRequest request)
-    {
-        var t = request.Target;
-        var (ok, offset, pageSize) = await ArmPaging.ReadAsync(request).ConfigureAwait(false);
-        if (!ok) return;
-        string prefix = "/subscriptions/" + t.SubscriptionId + "/";
-        var items = Visible(request.State)
-            .Where(r => r.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && string.Equals(r.Type, t.ResourceType, StringComparison.OrdinalIgnoreCase))
             .Where(r => request.IsAllowed(r.Type + "/read", r.Id))
             .ToList();
         await ArmPaging.WritePageAsync(request, items, offset, pageSize, GenericResources.WriteFull).ConfigureAwait(false);
@@ -277,10 +263,6 @@ internal static class ProviderResources
         await ProviderErrors.ParentResourceNotFoundAsync(request, t.ParentId!).ConfigureAwait(false);
         return false;
     }
-
-    /// <summary>Stored resources and the identity side's views; a stored resource written over a view (same id) shows once.</summary>
-    private static IEnumerable<GenericResourceInfo> Visible(EmulatorState state) =>
-        GenericResources.AllResources(state).DistinctBy(r => r.Id, StringComparer.OrdinalIgnoreCase);
 
     private static bool Exists(EmulatorState state, string id) => GenericResources.Find(state, id) is not null;
 

@@ -31,7 +31,7 @@ internal static class ProviderRoutes
             case ArmTargetKind.ResourceCollection when HttpMethods.IsPost(method) && ActionOwner(catalog, target) is { } owner:
                 return new(write, target.ResourceType + "/action", target.ParentId, owner.VersionList, ProviderResources.ActionAsync);
             case ArmTargetKind.SubscriptionCollection when get && catalog.Find(target.ResourceType) is { } inSubscription:
-                return new(read, null, null, inSubscription.VersionList, ProviderResources.ListBySubscriptionAsync);
+                return new(read, null, null, inSubscription.VersionList, Resources.GenericResources.ListTypeInSubscriptionAsync);
             case ArmTargetKind.Unknown when get && ProviderOperationEndpoints.Parse(path) is not null:
                 // Operation URLs are not RBAC-checked (as resource-group operation results are); any well-formed api-version.
                 return new(read, null, null, null, ProviderOperationEndpoints.GetAsync);

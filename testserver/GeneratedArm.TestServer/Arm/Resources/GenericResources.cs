@@ -207,7 +207,9 @@ internal static partial class GenericResources
     internal static GenericResourceInfo? Find(EmulatorState state, string id) =>
         state.FindResource(id) ?? AllIdentityResources(state).FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    internal static IEnumerable<GenericResourceInfo> AllResources(EmulatorState state) => state.Resources.Concat(AllIdentityResources(state));
+    /// <summary>Stored resources, then the identity side's views; a stored resource written over a view (same id) shows once.</summary>
+    internal static IEnumerable<GenericResourceInfo> AllResources(EmulatorState state) =>
+        state.Resources.Concat(AllIdentityResources(state)).DistinctBy(r => r.Id, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The state's VMs and user-assigned identities as ARM resources (read-only views).</summary>
     private static IEnumerable<GenericResourceInfo> AllIdentityResources(EmulatorState state)
