@@ -91,6 +91,21 @@ public class SyntheticSpecTests
     }
 
     [Test]
+    public async Task Free_form_objects_and_open_models_keep_what_they_are_given()
+    {
+        await using var emulator = Create();
+        using var client = emulator.CreateClient();
+
+        using var response = await SendAsync(client, HttpMethod.Put, Widget("w1"), emulator.CreateAdministratorToken(),
+            """{"location":"westus","properties":{"size":3,"metadata":{"any":{"nested":[1,2]}},"settings":{"mode":"fast","extra":true}}}""");
+
+        var properties = (await JsonAsync(response)).GetProperty("properties");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(properties.GetProperty("metadata").GetProperty("any").GetProperty("nested")[1].GetInt32(), Is.EqualTo(2));
+        Assert.That(properties.GetProperty("settings").GetProperty("extra").GetBoolean(), Is.True);
+    }
+
+    [Test]
     public async Task Long_running_put_is_accepted_with_operation_headers_and_succeeds_after_the_configured_polls()
     {
         await using var emulator = AzureEmulator.Create(b => b.AddResourceProviderSpecs(WidgetsSpec).WithProviderOperations(polls: 2));

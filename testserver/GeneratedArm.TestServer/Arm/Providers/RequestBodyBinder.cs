@@ -90,6 +90,8 @@ internal static class RequestBodyBinder
 
     private static JsonObject BindObject(JsonElement value, SpecSchema schema, string path, List<BodyError> errors, int depth)
     {
+        // A free-form object ({"type":"object"} without properties) keeps whatever it is given.
+        if (schema.Properties.Count == 0 && schema.AdditionalProperties is null) return JsonNode.Parse(value.GetRawText())!.AsObject();
         var result = new JsonObject();
         foreach (string required in schema.Required.Order(StringComparer.Ordinal))
         {

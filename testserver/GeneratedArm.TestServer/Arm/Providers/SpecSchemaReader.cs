@@ -21,14 +21,16 @@ internal sealed class SpecSchemaReader(SpecDocuments documents)
         var schema = new SpecSchema { Origin = target.Key };
         // Registered before it is filled: a property that refers back to this definition gets the same (partly built) object.
         if (target.Pointer.Length > 0) _byKey[target.Key] = schema;
-        Fill(schema, target, includeSubtypes: true);
+        Fill(schema, target, includeSubtypes: true, depth: 0);
         return schema;
     }
 
-    private void Fill(SpecSchema schema, SpecNode node, bool includeSubtypes)
+    private void Fill(SpecSchema schema, SpecNode node, bool includeSubtypes, int depth)
     {
         var e = node.Element;
         if (e.ValueKind != JsonValueKind.Object) return;
+        // allOf parents are merged in place (not through the definition cache), so a parent chain that loops must end here.
+        if (depth > 32) throw new SpecException($"allOf chain at '{node.Key}' does not end");
         if (e.TryGetProperty("allOf", out var allOf) && allOf.ValueKind == JsonValueKind.Array)
         {
             int i = 0;
@@ -36,7 +38,7 @@ internal sealed class SpecSchemaReader(SpecDocuments documents)
             {
                 // Parents contribute properties and required; their discriminator stays with them (a subtype does not re-dispatch).
                 var parentNode = documents.Follow(node.Child("allOf", parent) with { Pointer = node.Pointer + "/allOf/" + i++ });
-                Fill(schema, parentNode, includeSubtypes: false);
+                Fill(schema, parentNode, includeSubtypes: false, depth + 1);
             }
         }
         if (String(e, "type") is { } type) schema.Type = type;
@@ -72,6 +74,8 @@ internal sealed class SpecSchemaReader(SpecDocuments documents)
             schema.Items = Read(node.Child("items", items));
         if (e.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == JsonValueKind.Object)
             schema.AdditionalProperties = Read(node.Child("additionalProperties", additional));
+        else if (additional.ValueKind == JsonValueKind.True)
+            schema.AdditionalProperties = new SpecSchema { Origin = node.Key + "/additionalProperties" }; // any value
         if (includeSubtypes && String(e, "discriminator") is { } discriminator)
         {
             schema.Discriminator = discriminator;
@@ -89,7 +93,7 @@ internal sealed class SpecSchemaReader(SpecDocuments documents)
     private SpecSchema ReadInline(SpecNode node)
     {
         var schema = new SpecSchema { Origin = node.Key };
-        Fill(schema, node, includeSubtypes: true);
+        Fill(schema, node, includeSubtypes: true, depth: 0);
         return schema;
     }
 
