@@ -147,23 +147,30 @@ internal sealed class ProviderCatalog
                 SpecPathKind.Collection when method == "post" && shape.Value.Types.Count > 1 => (string.Join('/', shape.Value.Types.SkipLast(1)), shape.Value.Types[^1]),
                 _ => (string.Join('/', shape.Value.Types), (string?)null),
             };
+            var kind = shape.Value.Kind;
+            bool emulated = (kind, method) switch
+            {
+                (SpecPathKind.Instance, "get" or "put" or "patch" or "delete") => true,
+                // Lists are served for every learned type (by group, by parent, by subscription); declaring them adds the type's versions.
+                (SpecPathKind.Collection or SpecPathKind.SubscriptionCollection, "get") => true,
+                (SpecPathKind.Collection, "post") => action is not null,
+                _ => false,
+            };
+            if (!emulated)
+            {
+                _problems.Add($"{pathNode.File}: {method.ToUpperInvariant()} '{template}' ({apiVersion}) is not emulated; served as generic resources.");
+                continue;
+            }
             string type = shape.Value.Namespace + "/" + typeName;
             if (!_types.TryGetValue(type, out var resourceType)) _types[type] = resourceType = new SpecResourceType(type);
             if (!resourceType.Versions.TryGetValue(apiVersion, out var version)) resourceType.Versions[apiVersion] = version = new SpecTypeVersion(apiVersion, pathNode.File);
-            switch (shape.Value.Kind, method)
+            switch (kind, method)
             {
                 case (SpecPathKind.Instance, "get"): version.Get = operation; break;
                 case (SpecPathKind.Instance, "put"): version.Put = operation; break;
                 case (SpecPathKind.Instance, "patch"): version.Patch = operation; break;
                 case (SpecPathKind.Instance, "delete"): version.Delete = operation; break;
-                // Lists are served for every learned type (by group, by parent, by subscription); declaring them adds the type's versions.
-                case (SpecPathKind.Collection, "get"):
-                case (SpecPathKind.SubscriptionCollection, "get"):
-                    break;
-                case (SpecPathKind.Collection, "post") when action is not null: version.Actions[action] = operation; break;
-                default:
-                    _problems.Add($"{pathNode.File}: {method.ToUpperInvariant()} '{template}' ({apiVersion}) is not emulated; served as generic resources.");
-                    break;
+                case (SpecPathKind.Collection, "post"): version.Actions[action!] = operation; break;
             }
         }
     }
