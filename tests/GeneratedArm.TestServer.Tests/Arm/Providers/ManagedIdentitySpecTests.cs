@@ -174,7 +174,8 @@ public class ManagedIdentitySpecTests
 
         Assert.That(older.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         Assert.That(newer.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await ErrorAsync(unknown)).Message, Does.Contain("The supported versions are '2024-11-30, 2023-01-31'"));
+        Assert.That((await ErrorAsync(unknown)).Code, Is.EqualTo("NoRegisteredProviderFound"));
+        Assert.That((await ErrorAsync(unknown)).Message, Does.Contain("for type 'userAssignedIdentities'. The supported api-versions are '2023-01-31, 2024-11-30'."));
         // The extension-resource and tenant-level paths are reported once and keep their generic behaviour.
         Assert.That(builder.ResourceProviderSpecProblems, Has.Some.Contains("/{scope}/providers/Microsoft.ManagedIdentity/identities/default"));
     }

@@ -291,8 +291,10 @@ public class SyntheticSpecTests
         var (code, message) = await ErrorAsync(wrong);
         var types = (await JsonAsync(provider)).GetProperty("resourceTypes").EnumerateArray()
             .ToDictionary(t => t.GetProperty("resourceType").GetString()!, t => t.GetProperty("apiVersions")[0].GetString());
-        Assert.That(code, Is.EqualTo("InvalidApiVersionParameter"));
-        Assert.That(message, Does.Contain("The supported versions are '2025-01-01'"));
+        Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(code, Is.EqualTo("NoRegisteredProviderFound"));
+        Assert.That(message, Is.EqualTo("No registered resource provider found for location 'westus' and API version '2024-01-01' for type 'widgets'. "
+            + "The supported api-versions are '2025-01-01'. The supported locations are 'westus, eastus, westeurope'."));
         Assert.That(types, Does.ContainKey("widgets").And.ContainKey("widgets/gadgets"));
         Assert.That(types["widgets"], Is.EqualTo("2025-01-01"));
     }

@@ -57,6 +57,23 @@ internal static class ProviderErrors
         request.WriteErrorAsync(405, "MethodNotAllowed",
             $"The requested resource does not support http method '{request.Method}' in api-version '{request.ApiVersion}'.");
 
+    /// <summary>
+    /// 400 <c>NoRegisteredProviderFound</c>: ARM's answer when a provider type does not support the api-version — "No registered resource
+    /// provider found for location 'eastus' and API version '2023-11-01' for type 'networkInterfaces'. The supported api-versions are
+    /// '2014-12-01-preview, 2015-05-01-preview, …'. The supported locations are '…'." (Azure/azure-cli#28496, pulumi/pulumi-azure-nextgen#170,
+    /// facts §3.1). Versions oldest first as in current traces; the location is the resource group's (for subscription-wide lists the
+    /// emulator's default location — unverified).
+    /// </summary>
+    public static Task NoRegisteredProviderFoundAsync(ArmRequest request, SpecResourceType type)
+    {
+        var t = request.Target;
+        string location = t.ResourceGroup is { } group && request.State.FindResourceGroup(t.SubscriptionId!, group) is { } g ? g.Location : TutorialDefaults.Location;
+        string shortType = type.Type[(type.Type.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        return request.WriteErrorAsync(400, "NoRegisteredProviderFound",
+            $"No registered resource provider found for location '{location}' and API version '{request.ApiVersion}' for type '{shortType}'. "
+            + $"The supported api-versions are '{string.Join(", ", type.VersionList.Reverse())}'. The supported locations are '{string.Join(", ", Resources.Providers.Locations.Select(Resources.ResourceGroups.NormalizeLocation))}'.");
+    }
+
     /// <summary>404 for an operation-status URL the emulator never issued (the emulator's wording; unverified).</summary>
     public static Task OperationNotFoundAsync(ArmRequest request) =>
         request.WriteErrorAsync(404, "OperationNotFound", "The operation could not be found. Operation ids come from the Azure-AsyncOperation and Location headers of a long-running request.");

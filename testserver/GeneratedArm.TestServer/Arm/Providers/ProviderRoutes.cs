@@ -20,18 +20,17 @@ internal static class ProviderRoutes
         switch (target.Kind)
         {
             case ArmTargetKind.Resource when catalog.Find(target.ResourceType) is { } type:
-                var versions = type.VersionList;
-                if (get || head) return new(read, type.Type + "/read", target.Id, versions, ProviderResources.GetAsync);
-                if (HttpMethods.IsPut(method)) return new(write, type.Type + "/write", target.Id, versions, ProviderResources.PutAsync);
-                if (HttpMethods.IsPatch(method)) return new(write, type.Type + "/write", target.Id, versions, ProviderResources.PatchAsync);
-                if (HttpMethods.IsDelete(method)) return new(ArmOperationKind.Delete, type.Type + "/delete", target.Id, versions, ProviderResources.DeleteAsync);
+                if (get || head) return new(read, type.Type + "/read", target.Id, null, Versioned(type, ProviderResources.GetAsync));
+                if (HttpMethods.IsPut(method)) return new(write, type.Type + "/write", target.Id, null, Versioned(type, ProviderResources.PutAsync));
+                if (HttpMethods.IsPatch(method)) return new(write, type.Type + "/write", target.Id, null, Versioned(type, ProviderResources.PatchAsync));
+                if (HttpMethods.IsDelete(method)) return new(ArmOperationKind.Delete, type.Type + "/delete", target.Id, null, Versioned(type, ProviderResources.DeleteAsync));
                 return null;
             case ArmTargetKind.ResourceCollection when get && catalog.Find(target.ResourceType) is { } listed:
-                return new(read, null, null, listed.VersionList, ProviderResources.ListAsync);
+                return new(read, null, null, null, Versioned(listed, ProviderResources.ListAsync));
             case ArmTargetKind.ResourceCollection when HttpMethods.IsPost(method) && ActionOwner(catalog, target) is { } owner:
-                return new(write, target.ResourceType + "/action", target.ParentId, owner.VersionList, ProviderResources.ActionAsync);
+                return new(write, target.ResourceType + "/action", target.ParentId, null, Versioned(owner, ProviderResources.ActionAsync));
             case ArmTargetKind.SubscriptionCollection when get && catalog.Find(target.ResourceType) is { } inSubscription:
-                return new(read, null, null, inSubscription.VersionList, Resources.GenericResources.ListTypeInSubscriptionAsync);
+                return new(read, null, null, null, Versioned(inSubscription, Resources.GenericResources.ListTypeInSubscriptionAsync));
             case ArmTargetKind.Unknown when get && ProviderOperationEndpoints.Parse(path) is not null:
                 // Operation URLs are not RBAC-checked (as resource-group operation results are); any well-formed api-version.
                 return new(read, null, null, null, ProviderOperationEndpoints.GetAsync);
@@ -39,6 +38,15 @@ internal static class ProviderRoutes
                 return null;
         }
     }
+
+    /// <summary>
+    /// Only the api-versions the loaded specs declare for the type (any with <c>AcceptAnyApiVersion</c>); others get the provider's
+    /// 400 <c>NoRegisteredProviderFound</c>. The gateway still rejects malformed versions with <c>InvalidApiVersionParameter</c>.
+    /// </summary>
+    private static Func<ArmRequest, Task> Versioned(SpecResourceType type, Func<ArmRequest, Task> handler) => request =>
+        type.Versions.ContainsKey(request.ApiVersion) || request.Options.AcceptAnyApiVersion
+            ? handler(request)
+            : ProviderErrors.NoRegisteredProviderFoundAsync(request, type);
 
     /// <summary>The type whose resources have the action <c>POST {resource}/{action}</c> addresses, when a spec declares it.</summary>
     private static SpecResourceType? ActionOwner(ProviderCatalog catalog, ArmTarget target)
