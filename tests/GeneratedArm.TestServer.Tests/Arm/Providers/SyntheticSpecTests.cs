@@ -200,6 +200,27 @@ public class SyntheticSpecTests
     }
 
     [Test]
+    public async Task Long_running_post_action_answers_202_then_its_example_at_the_Location_url()
+    {
+        await using var emulator = AzureEmulator.Create(b => b.AddResourceProviderSpecs(WidgetsSpec).WithProviderOperations(polls: 1));
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+        using var put = await SendAsync(client, HttpMethod.Put, Widget("mine"), admin, """{"location":"westus","properties":{"size":3}}""");
+
+        using var rotate = await SendAsync(client, HttpMethod.Post, Widget("mine", "/rotate"), admin);
+        string location = rotate.Headers.Location!.ToString();
+        using var running = await SendAsync(client, HttpMethod.Get, location, admin);
+        using var done = await SendAsync(client, HttpMethod.Get, location, admin);
+
+        var result = await JsonAsync(done);
+        Assert.That(rotate.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That(running.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That(done.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(result.GetProperty("rotated").GetBoolean(), Is.True);
+        Assert.That(result.GetProperty("widgetId").GetString(), Is.EqualTo(Widgets + "/mine"));
+    }
+
+    [Test]
     public async Task Post_action_is_authorized_as_namespace_type_action_action()
     {
         await using var emulator = Create(b => b.AddRoleAssignment(TutorialDefaults.SystemAssignedPrincipalId, Rbac.BuiltInRoles.ContributorId, SubscriptionScope));
