@@ -77,7 +77,7 @@ internal sealed class ProviderCatalog
     /// <summary>Loads spec files, or every <c>*.json</c> under folders (example files are read only when an operation refers to them).</summary>
     public void Load(IEnumerable<string> paths)
     {
-        var documents = new SpecDocuments();
+        using var documents = new SpecDocuments();
         var reader = new SpecSchemaReader(documents);
         foreach (string path in paths)
         {

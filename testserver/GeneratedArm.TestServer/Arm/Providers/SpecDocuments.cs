@@ -10,11 +10,18 @@ internal sealed class SpecException(string message) : Exception(message);
 /// <c>#/definitions/X</c> in the same file, <c>../../common-types/…/types.json#/parameters/Y</c> relative to the referring file,
 /// <c>./examples/Z.json</c> for a whole file. Referenced files load on first use, as the generator loads them.
 /// </summary>
-internal sealed class SpecDocuments
+internal sealed class SpecDocuments : IDisposable
 {
     private readonly Dictionary<string, JsonDocument> _files = new(StringComparer.Ordinal);
 
     public IEnumerable<string> Files => _files.Keys;
+
+    /// <summary>Returns the parsed files' pooled buffers (the catalogue keeps only built schemas and cloned examples).</summary>
+    public void Dispose()
+    {
+        foreach (var document in _files.Values) document.Dispose();
+        _files.Clear();
+    }
 
     /// <summary>The root element of <paramref name="path"/> (absolute), parsed once.</summary>
     public JsonElement Root(string path)
