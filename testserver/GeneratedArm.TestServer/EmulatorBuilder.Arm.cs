@@ -89,6 +89,50 @@ public sealed partial class EmulatorBuilder
         return ConfigureState(s => s with { Resources = [.. s.Resources, resource] });
     }
 
+    /// <summary>
+    /// Teaches the emulator resource providers from their OpenAPI specs (azure-rest-api-specs files, or folders of them; the files
+    /// they <c>$ref</c> load as the generator loads them): every resource path under a resource group gets validation, server-filled
+    /// fields, long-running operations, lists, actions and provider metadata (testserver/ARM.md, "Resource providers from specs").
+    /// Paths a spec describes in a way the emulator cannot use are listed in <see cref="ResourceProviderSpecProblems"/> and stay
+    /// generic resources. Throws <see cref="FileNotFoundException"/> for a path that does not exist.
+    /// </summary>
+    public EmulatorBuilder AddResourceProviderSpecs(params string[] paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var providers = Options.Arm.Providers;
+        providers.Catalog.Load(paths);
+        // The providers endpoint lists the learned types with their api-versions (newest first).
+        foreach (var type in providers.Catalog.Types) Options.Arm.ResourceTypes[type.Type] = [.. type.VersionList];
+        return this;
+    }
+
+    /// <summary>What the loaded specs describe that the emulator cannot use (file, path, why); those paths stay generic resources.</summary>
+    public IReadOnlyList<string> ResourceProviderSpecProblems => Options.Arm.Providers.Catalog.Problems;
+
+    /// <summary>
+    /// How long-running operations of spec-learned types run: polls answered "in progress" before the operation finishes (default 1),
+    /// and the time on the emulator's clock after which it finishes anyway (default 10 s). <c>polls: 0</c> finishes them at once.
+    /// </summary>
+    public EmulatorBuilder WithProviderOperations(int polls = 1, TimeSpan? duration = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(polls);
+        Options.Arm.Providers.OperationPolls = polls;
+        if (duration is { } d) Options.Arm.Providers.OperationDuration = d;
+        return this;
+    }
+
+    /// <summary>
+    /// Makes the next <paramref name="count"/> long-running operations on resources whose id matches <paramref name="pathPattern"/>
+    /// (<c>*</c> within a segment, <c>**</c> across) end <c>Failed</c> with this error, as a provider's failed deployment does.
+    /// </summary>
+    public EmulatorBuilder FailProvisioning(string pathPattern, string code = "ProvisioningFailed", string message = "The resource provisioning failed (emulated failure).", int count = 1)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pathPattern);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        Options.Arm.Providers.Failures.Add(new Arm.ProviderSpecs.ProvisioningFailure(pathPattern, code, message, count));
+        return this;
+    }
+
     /// <summary>Leaves out the administrator's seeded Owner assignments (see <see cref="ArmAdministrator"/>).</summary>
     public EmulatorBuilder WithoutAdministrator()
     {

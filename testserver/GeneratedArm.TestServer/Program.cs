@@ -39,11 +39,12 @@ public static class Program
         var tokenSource = new Option<string>("--token-source") { Description = "Where tokens come from: 'emulated' (default, offline) or 'azure-cli' (your 'az login': real tokens for real Azure; the fake ARM is off).", DefaultValueFactory = _ => "emulated" };
         tokenSource.AcceptOnlyFromAmong("emulated", "azure-cli");
         var identityHeader = new Option<string>("--identity-header") { Description = "The App Service endpoint's secret (IDENTITY_HEADER) instead of a random one, e.g. for docker-compose." };
+        var spec = new Option<string[]>("--spec") { Description = "An OpenAPI spec file or folder of a resource provider (repeatable): its resource types are validated and served as the provider would (testserver/ARM.md).", AllowMultipleArgumentsPerToken = false };
 
         var root = new RootCommand("GeneratedArm Azure emulator: fake IMDS, Entra token issuer and ARM on loopback.")
         {
             imdsUrl, armUrl, cert, key, certOut, state, signingKey, rateLimits,
-            dataDir, armThrottling, anyApiVersion, noRbac,
+            dataDir, armThrottling, anyApiVersion, noRbac, spec,
             linkLocal, tokenSource, identityHeader,
         };
         root.Validators.Add(result =>
@@ -60,6 +61,8 @@ public static class Program
             if (result.GetValue(identityHeader) is { Length: 0 }) result.AddError("--identity-header must not be empty.");
             foreach (var file in new[] { result.GetValue(cert), result.GetValue(key), result.GetValue(state) })
                 if (file is { Exists: false }) result.AddError($"File not found: {file.FullName}");
+            foreach (string path in result.GetValue(spec) ?? [])
+                if (!File.Exists(path) && !Directory.Exists(path)) result.AddError($"Spec not found: {Path.GetFullPath(path)} (give a spec file or a folder of spec files).");
         });
 
         root.SetAction(async (parse, cancellationToken) =>
@@ -98,6 +101,7 @@ public static class Program
                 SigningKey? tokenKey = parse.GetValue(signingKey) is { } keyFile ? LoadOrCreateSigningKey(keyFile)
                     : dataDirectory is not null ? LoadOrCreateSigningKey(new FileInfo(Path.Combine(dataDirectory.FullName, "signing-key.pem"))) : null;
                 var stateFile = parse.GetValue(state) is { } stateInfo ? StateFile.Load(stateInfo.FullName) : null;
+                IReadOnlyList<string> specProblems = [];
                 var options = new StandaloneOptions
                 {
                     ImdsUrl = new Uri(parse.GetValue(imdsUrl)!), ArmUrl = new Uri(parse.GetValue(armUrl)!), Certificate = certificate, LinkLocal = parse.GetValue(linkLocal),
@@ -113,7 +117,14 @@ public static class Program
                     if (parse.GetValue(noRbac)) b.EnforceRbac(false);
                     if (parse.GetValue(identityHeader) is { } secret) b.WithAppServiceIdentityHeader(secret);
                     if (azureCli) b.UseAzureCliTokens(new AzureCliSettings { Log = Console.Error });
+                    if (parse.GetValue(spec) is { Length: > 0 } specs)
+                    {
+                        b.AddResourceProviderSpecs(specs);
+                        specProblems = b.ResourceProviderSpecProblems;
+                    }
                 }, cancellationToken).ConfigureAwait(false);
+                // Reported once at start; those paths are served as generic resources.
+                foreach (string problem in specProblems) await Console.Error.WriteLineAsync("spec: " + problem).ConfigureAwait(false);
             }
             catch (IOException e) when (parse.GetValue(linkLocal) && e.InnerException is SocketException { SocketErrorCode: SocketError.AccessDenied or SocketError.AddressNotAvailable } socket)
             {

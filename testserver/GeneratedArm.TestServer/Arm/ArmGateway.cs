@@ -94,8 +94,13 @@ internal static class ArmGateway
         string apiVersion = apiVersions[0]!;
 
         runtime.Arm.Deletions.Advance(runtime.State);
+        runtime.Arm.ProviderOperations.Advance(runtime.State);
 
-        var operation = ArmRoutes.Resolve(target, request.Method, out int status, out string? code, out string? message);
+        // Resource types learned from specs first; everything else keeps its route.
+        int status = 0;
+        string? code = null, message = null;
+        var operation = ProviderSpecs.ProviderRoutes.Resolve(runtime.Options.Arm.Providers, target, request.Path.Value ?? "", request.Method)
+            ?? ArmRoutes.Resolve(target, request.Method, out status, out code, out message);
         if (operation is null)
         {
             await ArmErrors.WriteAsync(context, status, code!, message!).ConfigureAwait(false);

@@ -30,6 +30,9 @@ public sealed class ArmOptions
     /// <summary>Largest request body accepted (413 above).</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Resource providers learned from OpenAPI specs (<c>EmulatorBuilder.AddResourceProviderSpecs</c>, standalone <c>--spec</c>).</summary>
+    internal ProviderSpecs.ProviderOptions Providers { get; } = new();
+
     /// <summary>Give the administrator principal (<see cref="ArmAdministrator"/>) Owner on every subscription of the initial state.</summary>
     public bool SeedAdministrator { get; set; } = true;
 

@@ -10,10 +10,14 @@ internal sealed class ArmServices(ArmOptions options, TimeProvider clock)
     public TokenBuckets Buckets { get; } = new(clock);
     public ResourceGroupDeletions Deletions { get; } = new(options, clock);
 
+    /// <summary>Long-running operations of resource types learned from specs.</summary>
+    public ProviderSpecs.ProviderOperations ProviderOperations { get; } = new(options.Providers, clock);
+
     public void Reset()
     {
         Buckets.Clear();
         Deletions.Clear();
+        ProviderOperations.Clear();
     }
 }
 

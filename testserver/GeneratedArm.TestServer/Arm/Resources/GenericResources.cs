@@ -179,7 +179,7 @@ internal static partial class GenericResources
 
     // ---- helpers ------------------------------------------------------------------------------------------------------------------
 
-    private static async Task<ResourceGroupInfo?> GroupOr404Async(ArmRequest request)
+    internal static async Task<ResourceGroupInfo?> GroupOr404Async(ArmRequest request)
     {
         var t = request.Target;
         var group = request.State.FindResourceGroup(t.SubscriptionId!, t.ResourceGroup!);
@@ -204,10 +204,12 @@ internal static partial class GenericResources
     }
 
     /// <summary>The stored resource, or a VM / user-assigned identity of the identity side's state at that id.</summary>
-    private static GenericResourceInfo? Find(EmulatorState state, string id) =>
+    internal static GenericResourceInfo? Find(EmulatorState state, string id) =>
         state.FindResource(id) ?? AllIdentityResources(state).FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    private static IEnumerable<GenericResourceInfo> AllResources(EmulatorState state) => state.Resources.Concat(AllIdentityResources(state));
+    /// <summary>Stored resources, then the identity side's views; a stored resource written over a view (same id) shows once.</summary>
+    internal static IEnumerable<GenericResourceInfo> AllResources(EmulatorState state) =>
+        state.Resources.Concat(AllIdentityResources(state)).DistinctBy(r => r.Id, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The state's VMs and user-assigned identities as ARM resources (read-only views).</summary>
     private static IEnumerable<GenericResourceInfo> AllIdentityResources(EmulatorState state)
@@ -277,7 +279,7 @@ internal static partial class GenericResources
     }
 
     /// <summary>Resource names: 1–260 characters, none of <c>&lt; &gt; % &amp; \ ? /</c> or control characters (ARM's generic rule).</summary>
-    private static async Task<bool> ValidateNameAsync(ArmRequest request, string name)
+    internal static async Task<bool> ValidateNameAsync(ArmRequest request, string name)
     {
         if (name.Length is > 0 and <= 260 && !name.Any(c => c is '<' or '>' or '%' or '&' or '\\' or '?' or '/' || char.IsControl(c)) && !name.EndsWith('.'))
             return true;
@@ -286,7 +288,7 @@ internal static partial class GenericResources
         return false;
     }
 
-    private static string ShortPath(string id)
+    internal static string ShortPath(string id)
     {
         int i = id.IndexOf("/providers/", StringComparison.OrdinalIgnoreCase);
         return i < 0 ? id : id[(i + "/providers/".Length)..];
@@ -294,7 +296,7 @@ internal static partial class GenericResources
 
     private static JsonElement ToElement(JsonObject node) => JsonDocument.Parse(node.ToJsonString()).RootElement.Clone();
 
-    private static void Merge(JsonObject target, JsonObject patch)
+    internal static void Merge(JsonObject target, JsonObject patch)
     {
         foreach (var (key, value) in patch.ToList())
         {

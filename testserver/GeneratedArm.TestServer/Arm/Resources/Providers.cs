@@ -14,6 +14,9 @@ internal static class Providers
 {
     private static readonly string[] GenericVersions = ["2024-01-01", "2023-01-01", "2022-09-01", "2021-04-01"];
 
+    /// <summary>The locations every listed type reports.</summary>
+    internal static readonly string[] Locations = ["West US", "East US", "West Europe"];
+
     private sealed record ProviderType(string Name, IReadOnlyList<string> ApiVersions);
 
     public static async Task ListAsync(ArmRequest request)
@@ -85,7 +88,7 @@ internal static class Providers
             w.WriteStartObject();
             w.WriteString("resourceType", type.Name);
             w.WriteStartArray("locations");
-            foreach (var l in new[] { "West US", "East US", "West Europe" }) w.WriteStringValue(l);
+            foreach (var l in Locations) w.WriteStringValue(l);
             w.WriteEndArray();
             w.WriteStartArray("apiVersions");
             foreach (var v in type.ApiVersions) w.WriteStringValue(v);
