@@ -38,4 +38,7 @@ internal static class StepNames
 
     /// <summary>One value per operations class: what each operations source output is built from.</summary>
     public const string OperationGroups = nameof(OperationGroups);
+
+    /// <summary>One client per spec title.</summary>
+    public const string Clients = nameof(Clients);
 }

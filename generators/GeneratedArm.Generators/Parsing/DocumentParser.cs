@@ -176,6 +176,8 @@ internal sealed class DocumentParser
                 {
                     Register(schema, member.Name, Naming.ToPascalCase(member.Name) + "Parameter");
                 }
+
+                RegisterParameterEnum(member.Value);
             }
         }
 
@@ -189,6 +191,14 @@ internal sealed class DocumentParser
             if (!path.Value.IsObject)
             {
                 continue;
+            }
+
+            if (path.Value["parameters"] is { IsArray: true } pathParameters)
+            {
+                foreach (JsonNode parameter in pathParameters.Items!)
+                {
+                    RegisterParameterEnum(parameter);
+                }
             }
 
             foreach (JsonMember operation in path.Value.Members!)
@@ -220,9 +230,33 @@ internal sealed class DocumentParser
                             string name = parameter.GetString("name") ?? "Body";
                             Register(schema, opName + Naming.ToPascalCase(name), opName + Naming.ToPascalCase(name));
                         }
+
+                        RegisterParameterEnum(parameter);
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A path or query parameter with a named string enum (<c>x-ms-enum.name</c>) is declared as that enum type, so the
+    /// generated method takes it typed; declared again elsewhere with the same values, it is the same type.
+    /// </summary>
+    internal static bool IsNamedParameterEnum(JsonNode parameter)
+        => parameter.IsObject
+            && parameter.GetString("in") is "path" or "query"
+            && parameter.GetString("type") == "string"
+            && parameter["enum"] is { IsArray: true } values
+            && values.Items!.Count > 0
+            && values.Items.All(v => v.IsString)
+            && parameter["x-ms-enum"]?.GetString("name") is { Length: > 0 };
+
+    private void RegisterParameterEnum(JsonNode parameter)
+    {
+        if (IsNamedParameterEnum(parameter))
+        {
+            string name = Naming.ToPascalCase(parameter["x-ms-enum"]!.GetString("name")!);
+            Register(parameter, name, name);
         }
     }
 

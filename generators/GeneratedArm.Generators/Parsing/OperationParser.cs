@@ -30,7 +30,7 @@ internal sealed class OperationParser
     public static OperationDocumentSpec Parse(InputFile file, bool enabled, System.Threading.CancellationToken cancellationToken = default)
     {
         string path = PathUtil.Normalize(file.Path);
-        var empty = new OperationDocumentSpec(path, file.Path, file.Namespace, null, EquatableArray<OperationSpec>.Empty, EquatableArray<NamedParameterSpec>.Empty);
+        var empty = new OperationDocumentSpec { Path = path, SourcePath = file.Path, Namespace = file.Namespace };
         if (!enabled || file.Text.IndexOf("\"swagger\"", StringComparison.Ordinal) < 0)
         {
             return empty;
@@ -96,13 +96,16 @@ internal sealed class OperationParser
             }
         }
 
-        return new OperationDocumentSpec(
-            _path,
-            file.Path,
-            file.Namespace,
-            apiVersion,
-            operations.OrderBy(o => o.Pointer, StringComparer.Ordinal).ToEquatableArray(),
-            named.OrderBy(p => p.Pointer, StringComparer.Ordinal).ToEquatableArray());
+        return new OperationDocumentSpec
+        {
+            Path = _path,
+            SourcePath = file.Path,
+            Namespace = file.Namespace,
+            Title = Text(root["info"]?.GetString("title")),
+            ApiVersion = apiVersion,
+            Operations = operations.OrderBy(o => o.Pointer, StringComparer.Ordinal).ToEquatableArray(),
+            Parameters = named.OrderBy(p => p.Pointer, StringComparer.Ordinal).ToEquatableArray(),
+        };
     }
 
     private OperationSpec ParseOperation(string pathTemplate, JsonMember operation, List<ParameterSpec> shared, string[] documentConsumes, string fallbackGroup)
@@ -134,9 +137,10 @@ internal sealed class OperationParser
 
         name = Naming.ToPascalCase(node.GetString("x-ms-client-name") ?? name, "Invoke");
 
-        // Operation parameters override path-item ones with the same name and location.
+        // Operation parameters override path-item ones with the same name and location; the path item's come first,
+        // as a reader sees them (resourceGroupName, name, then the body).
         List<ParameterSpec> own = ParameterList(node["parameters"]);
-        var merged = new List<ParameterSpec>(own);
+        var merged = new List<ParameterSpec>();
         foreach (ParameterSpec parameter in shared)
         {
             if (!own.Any(p => p.Ref is null && parameter.Ref is null && p.Name == parameter.Name && p.In == parameter.In))
@@ -144,6 +148,8 @@ internal sealed class OperationParser
                 merged.Add(parameter);
             }
         }
+
+        merged.AddRange(own);
 
         string[] consumes = node["consumes"] is { IsArray: true } c ? Strings(c) : documentConsumes;
         if (unsupported is null && consumes.Length > 0 && merged.Any(p => p.In == "body") && !consumes.Any(IsJson))
@@ -176,22 +182,25 @@ internal sealed class OperationParser
             pageable = method == "GET" && itemName == "value" && (nextLink is null || nextLink.Kind == JsonKind.Null || nextLink.Text == "nextLink");
         }
 
-        return new OperationSpec(
-            operationId!,
-            group,
-            name,
-            method,
-            pathTemplate,
-            Text(node.GetString("summary")),
-            Text(node.GetString("description")),
-            merged.ToEquatableArray(),
-            response,
-            mayBeEmpty,
-            longRunning,
-            pageable,
-            unsupported,
-            node.Pointer,
-            _doc.GetLocation(operation.NameStart, operation.NameStart + operation.Name.Length + 2));
+        return new OperationSpec
+        {
+            OperationId = operationId!,
+            Group = group,
+            Name = name,
+            HttpMethod = method,
+            PathTemplate = pathTemplate,
+            Summary = Text(node.GetString("summary")),
+            Description = Text(node.GetString("description")),
+            Parameters = merged.ToEquatableArray(),
+            Response = response,
+            ResponseMayBeEmpty = mayBeEmpty,
+            LongRunning = longRunning,
+            FinalStateVia = node["x-ms-long-running-operation-options"]?.GetString("final-state-via"),
+            Pageable = pageable,
+            Unsupported = unsupported,
+            Pointer = node.Pointer,
+            Location = _doc.GetLocation(operation.NameStart, operation.NameStart + operation.Name.Length + 2),
+        };
     }
 
     private List<ParameterSpec> ParameterList(JsonNode? list)
@@ -212,7 +221,7 @@ internal sealed class OperationParser
             if (item.GetString("$ref") is { } reference)
             {
                 (string path, string pointer) = PathUtil.SplitReference(_path, reference);
-                result.Add(new ParameterSpec(reference, "$ref", false, null, null, false, null, null, new SchemaRef(path, pointer), _doc.GetLocation(item["$ref"]!)));
+                result.Add(new ParameterSpec { Name = reference, In = "$ref", Ref = new SchemaRef(path, pointer), Location = _doc.GetLocation(item["$ref"]!) });
             }
             else
             {
@@ -225,21 +234,24 @@ internal sealed class OperationParser
 
     private ParameterSpec ParseParameter(JsonNode node)
     {
-        string name = node.GetString("name") ?? string.Empty;
         string @in = node.GetString("in") ?? string.Empty;
-        ShapeSpec? body = @in == "body" && node["schema"] is { IsObject: true } schema ? Shape(schema, 0) : @in == "body" ? ShapeSpec.Any : null;
-        PrimitiveKind? query = @in == "body" ? null : Scalar(node);
-        return new ParameterSpec(
-            name,
-            @in,
-            @in == "path" || node.GetBool("required"),
-            node.GetString("x-ms-client-name"),
-            Text(node.GetString("description")),
-            node.GetBool("x-ms-skip-url-encoding"),
-            query,
-            body,
-            null,
-            _doc.GetLocation(node));
+        bool isBody = @in == "body";
+        string[] values = Strings(node["enum"]);
+        return new ParameterSpec
+        {
+            Name = node.GetString("name") ?? string.Empty,
+            In = @in,
+            Required = @in == "path" || node.GetBool("required"),
+            ClientName = node.GetString("x-ms-client-name"),
+            Description = Text(node.GetString("description")),
+            SkipUrlEncoding = node.GetBool("x-ms-skip-url-encoding"),
+            Scalar = isBody ? null : Scalar(node),
+            Enum = !isBody && values.Length > 0 && DocumentParser.IsNamedParameterEnum(node) ? new SchemaRef(_path, node.Pointer) : null,
+            EnumValues = values.ToEquatableArray(),
+            Body = !isBody ? null : node["schema"] is { IsObject: true } schema ? Shape(schema, 0) : ShapeSpec.Any,
+            ParameterLocation = node.GetString("x-ms-parameter-location"),
+            Location = _doc.GetLocation(node),
+        };
     }
 
     /// <summary>The type of a value schema, as far as operations need it: references stay references.</summary>
