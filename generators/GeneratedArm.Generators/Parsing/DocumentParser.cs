@@ -71,6 +71,14 @@ internal sealed class DocumentParser
             return Result(DocumentKind.Unknown, null);
         }
 
+        foreach (JsonLeniency leniency in _doc.Leniencies)
+        {
+            LocationInfo at = _doc.GetLocation(leniency.Offset, leniency.Offset + 1);
+            string line = (at.LineSpan.Start.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string column = (at.LineSpan.Start.Character + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LenientJson, at, _file.Path, line, column, leniency.What));
+        }
+
         JsonNode root = _doc.Root;
         _kind = Detect(root);
         string? id = root.IsObject ? root.GetString("$id") ?? root.GetString("id") : null;
