@@ -40,8 +40,13 @@ public sealed class ArmModelGenerator : IIncrementalGenerator
             .Select(static (pair, _) => pair.Left!.Namespace.Length > 0 ? pair.Left : pair.Left with { Namespace = pair.Right })
             .WithTrackingName(StepNames.InputFiles);
 
-        IncrementalValuesProvider<DocumentSpec> documents = inputs
-            .Select(static (input, cancellationToken) => DocumentParser.Parse(input, cancellationToken))
+        // One parse per file; models and operations go their own ways from here, each cached on its own.
+        IncrementalValuesProvider<ParsedFile> parsed = inputs
+            .Select(static (input, cancellationToken) => DocumentParser.ParseFile(input, cancellationToken))
+            .WithTrackingName(StepNames.ParsedFiles);
+
+        IncrementalValuesProvider<DocumentSpec> documents = parsed
+            .Select(static (file, _) => file.Document)
             .WithTrackingName(StepNames.ParsedDocuments);
 
         IncrementalValueProvider<IndexSpec> index = documents
@@ -71,15 +76,17 @@ public sealed class ArmModelGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => compilation.GetTypeByMetadataName(ArmClientType) is not null)
             .WithTrackingName(StepNames.ClientAvailable);
 
-        IncrementalValuesProvider<OperationDocumentSpec> operationDocuments = inputs
-            .Combine(clientAvailable)
-            .Select(static (pair, cancellationToken) => OperationParser.Parse(pair.Left, pair.Right, cancellationToken))
+        IncrementalValuesProvider<OperationDocumentSpec> operationDocuments = parsed
+            .Select(static (file, _) => file.Operations)
             .WithTrackingName(StepNames.ParsedOperations);
 
         IncrementalValueProvider<OperationsResult> operations = operationDocuments
             .Collect()
             .Combine(index)
-            .Select(static (pair, cancellationToken) => OperationBuilder.Build(pair.Left, pair.Right, cancellationToken))
+            .Combine(clientAvailable)
+            .Select(static (pair, cancellationToken) => pair.Right
+                ? OperationBuilder.Build(pair.Left.Left, pair.Left.Right, cancellationToken)
+                : OperationsResult.None)
             .WithTrackingName(StepNames.Operations);
 
         IncrementalValuesProvider<OperationGroupSpec> operationGroups = operations

@@ -526,7 +526,7 @@ public sealed class OperationTests
     }
 
     [Test]
-    public void Editing_a_model_description_re_emits_no_operations_and_editing_an_operation_re_emits_only_its_class()
+    public void Editing_a_model_description_re_emits_no_operations_and_editing_an_operation_re_emits_only_its_group_and_no_model()
     {
         SchemaFile[] files = WidgetFiles();
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation(true, "namespace Consumer { internal static class A { } }");
@@ -539,10 +539,15 @@ public sealed class OperationTests
         Assert.That(Reasons(result, StepNames.ParsedOperations), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
         Assert.That(Reasons(result, StepNames.OperationGroups), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
 
-        driver = driver.ReplaceAdditionalText(modelEdit, new InMemoryAdditionalText(files[0].Path, WidgetsSpec.Replace("Deletes a widget.", "Deletes a widget for good.", StringComparison.Ordinal)));
+        driver = driver.ReplaceAdditionalText(modelEdit, new InMemoryAdditionalText(files[0].Path, modelEdit.GetText()!.ToString().Replace("Deletes a widget.", "Deletes a widget for good.", StringComparison.Ordinal)));
         driver = driver.RunGenerators(compilation);
         result = driver.GetRunResult().Results.Single();
         Assert.That(Reasons(result, StepNames.OperationGroups), Is.EqualTo(new[] { IncrementalStepRunReason.Modified }));
+        Assert.That(Reasons(result, StepNames.Clients), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
+
+        // One parse served both: the file was parsed once, and no model file is emitted again.
+        Assert.That(result.TrackedSteps[StepNames.ParsedFiles].SelectMany(s => s.Outputs).Count(o => o.Reason == IncrementalStepRunReason.Modified), Is.EqualTo(1));
+        Assert.That(Reasons(result, StepNames.Types), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
     }
 
     private static IncrementalStepRunReason[] Reasons(GeneratorRunResult result, string step)

@@ -83,11 +83,9 @@ internal sealed record OperationSpec
     public required LocationInfo Location { get; init; }
 }
 
-/// <summary>The operations of one file (empty unless it is OpenAPI 2.0).</summary>
+/// <summary>The operations of one file (none unless it is OpenAPI 2.0).</summary>
 internal sealed record OperationDocumentSpec
 {
-    public static readonly OperationDocumentSpec Empty = new() { Path = string.Empty, SourcePath = string.Empty, Namespace = string.Empty };
-
     public required string Path { get; init; }
 
     public required string SourcePath { get; init; }
@@ -229,4 +227,8 @@ internal sealed record ClientSpec
 }
 
 /// <summary>Every client and group of the compilation, with the diagnostics of building them.</summary>
-internal sealed record OperationsResult(EquatableArray<ClientSpec> Clients, EquatableArray<OperationGroupSpec> Groups, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record OperationsResult(EquatableArray<ClientSpec> Clients, EquatableArray<OperationGroupSpec> Groups, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>Nothing: the compilation does not reference the runtime.</summary>
+    public static readonly OperationsResult None = new(EquatableArray<ClientSpec>.Empty, EquatableArray<OperationGroupSpec>.Empty, EquatableArray<DiagnosticInfo>.Empty);
+}

@@ -128,6 +128,12 @@ internal sealed record DocumentSpec(
     EquatableArray<DiagnosticInfo> Diagnostics,
     string SourcePath);
 
+/// <summary>
+/// The one parse of one file, split at once into the models and the operations, so an edit of one part leaves the
+/// other's downstream steps cached.
+/// </summary>
+internal sealed record ParsedFile(DocumentSpec Document, OperationDocumentSpec Operations);
+
 /// <summary>A member's final C# name, keyed by its JSON name.</summary>
 internal sealed record MemberName(string JsonName, string Name, ShapeSpec? Shape = null);
 

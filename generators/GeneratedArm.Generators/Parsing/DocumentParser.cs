@@ -40,15 +40,25 @@ internal sealed class DocumentParser
         _doc = doc;
     }
 
+    /// <summary>The models of one file.</summary>
     public static DocumentSpec Parse(InputFile file, System.Threading.CancellationToken cancellationToken = default)
+        => ParseFile(file, cancellationToken).Document;
+
+    /// <summary>One parse of one file: its models and (for OpenAPI 2.0) its operations.</summary>
+    public static ParsedFile ParseFile(InputFile file, System.Threading.CancellationToken cancellationToken = default)
     {
         string path = PathUtil.Normalize(file.Path);
+        var noOperations = new OperationDocumentSpec { Path = path, SourcePath = file.Path, Namespace = file.Namespace };
         try
         {
             // Locations use the path as the compiler knows it (so IDEs can open it); references use the normalized one.
             JsonDocumentText doc = JsonDocumentText.Parse(file.Path, file.Text);
             var parser = new DocumentParser(file, path, doc);
-            return parser.Run(cancellationToken);
+            DocumentSpec document = parser.Run(cancellationToken);
+            OperationDocumentSpec operations = document.Kind == DocumentKind.OpenApi2
+                ? OperationParser.Parse(file, path, doc, doc.Root!, parser._declNames.ContainsKey, cancellationToken)
+                : noOperations;
+            return new ParsedFile(document, operations);
         }
         catch (OperationCanceledException)
         {
@@ -58,7 +68,7 @@ internal sealed class DocumentParser
         {
             // Never let a hostile input take the compiler down: report and generate nothing for the file.
             var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, file.Path, ex.GetType().Name + ": " + ex.Message);
-            return new DocumentSpec(path, null, file.Namespace, DocumentKind.Unknown, EquatableArray<DeclSpec>.Empty, new[] { diagnostic }.ToEquatableArray(), file.Path);
+            return new ParsedFile(new DocumentSpec(path, null, file.Namespace, DocumentKind.Unknown, EquatableArray<DeclSpec>.Empty, new[] { diagnostic }.ToEquatableArray(), file.Path), noOperations);
         }
     }
 

@@ -7,9 +7,9 @@ using GeneratedArm.Generators.Model;
 namespace GeneratedArm.Generators.Parsing;
 
 /// <summary>
-/// The per-file parse of OpenAPI operations: <c>paths</c> × method → <see cref="OperationSpec"/>s, and the
-/// document's named <c>parameters</c> (which other files reference, e.g. common-types' SubscriptionIdParameter).
-/// Like <see cref="DocumentParser"/> it sees one file only and never throws; references stay references.
+/// The per-file parse of OpenAPI operations, over the tree <see cref="DocumentParser"/> built: <c>paths</c> × method →
+/// <see cref="OperationSpec"/>s, the title, and the document's named <c>parameters</c> (which other files reference,
+/// e.g. common-types' SubscriptionIdParameter). It sees one file only and never throws; references stay references.
 /// Problems of the JSON itself are reported by the model pipeline, so this step reports nothing of its own:
 /// an operation it cannot express carries <see cref="OperationSpec.Unsupported"/> and is reported (GARM008)
 /// when operations are built.
@@ -20,31 +20,25 @@ internal sealed class OperationParser
 
     private readonly string _path;
     private readonly JsonDocumentText _doc;
+    private readonly Func<string, bool> _isDeclared;
 
-    private OperationParser(string path, JsonDocumentText doc)
+    private OperationParser(string path, JsonDocumentText doc, Func<string, bool> isDeclared)
     {
         _path = path;
         _doc = doc;
+        _isDeclared = isDeclared;
     }
 
-    public static OperationDocumentSpec Parse(InputFile file, bool enabled, System.Threading.CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The operations of an OpenAPI 2.0 document <see cref="DocumentParser"/> has parsed: the same JSON tree, and its
+    /// decision which inline schemas are types (<paramref name="isDeclared"/>, by JSON pointer), so nothing is parsed
+    /// or decided twice.
+    /// </summary>
+    public static OperationDocumentSpec Parse(InputFile file, string path, JsonDocumentText doc, JsonNode root, Func<string, bool> isDeclared, System.Threading.CancellationToken cancellationToken = default)
     {
-        string path = PathUtil.Normalize(file.Path);
-        var empty = new OperationDocumentSpec { Path = path, SourcePath = file.Path, Namespace = file.Namespace };
-        if (!enabled || file.Text.IndexOf("\"swagger\"", StringComparison.Ordinal) < 0)
-        {
-            return empty;
-        }
-
         try
         {
-            JsonDocumentText doc = JsonDocumentText.Parse(file.Path, file.Text);
-            if (doc.Root is not { IsObject: true } root || root.GetString("swagger") is not { } swagger || !swagger.StartsWith("2", StringComparison.Ordinal))
-            {
-                return empty;
-            }
-
-            return new OperationParser(path, doc).Run(root, file, cancellationToken);
+            return new OperationParser(path, doc, isDeclared).Run(root, file, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -52,8 +46,8 @@ internal sealed class OperationParser
         }
         catch (Exception)
         {
-            // The model pipeline parses the same text and reports what is wrong with it (GARM001/GARM007).
-            return empty;
+            // Whatever is wrong with the document itself is reported by the model parse of the same tree.
+            return new OperationDocumentSpec { Path = path, SourcePath = file.Path, Namespace = file.Namespace };
         }
     }
 
@@ -274,8 +268,8 @@ internal sealed class OperationParser
             return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(path, pointer));
         }
 
-        // The model pipeline declares inline objects of parameters and responses as types (DocumentParser.RegisterOperationSchemas).
-        if (node["properties"] is { IsObject: true } || node["allOf"] is { IsArray: true })
+        // Inline schemas the model parse declared as types (DocumentParser.RegisterOperationSchemas and nested ones).
+        if (_isDeclared(node.Pointer))
         {
             return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(_path, node.Pointer));
         }
