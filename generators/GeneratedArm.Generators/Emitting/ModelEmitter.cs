@@ -13,7 +13,9 @@ namespace GeneratedArm.Generators.Emitting;
 internal static partial class ModelEmitter
 {
     public const string ToolName = "GeneratedArm";
-    public const string ToolVersion = "0.1.0";
+
+    /// <summary>The generator's own version (Major.Minor.Patch of its assembly, i.e. the build's $(Version)).</summary>
+    public static readonly string ToolVersion = ReadToolVersion();
 
     private const string Json = "global::System.Text.Json";
     private const string Reader = Json + ".Utf8JsonReader";
@@ -21,7 +23,13 @@ internal static partial class ModelEmitter
     private const string TokenType = Json + ".JsonTokenType";
     private const string JsonException = Json + ".JsonException";
     private const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
-    internal const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + ToolName + "\", \"" + ToolVersion + "\")]";
+    internal static readonly string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + ToolName + "\", \"" + ToolVersion + "\")]";
+
+    private static string ReadToolVersion()
+    {
+        System.Version? version = typeof(ModelEmitter).Assembly.GetName().Version;
+        return version is null ? "0.0.0" : version.ToString(3);
+    }
 
     /// <summary>Bit in the write mode: omit readOnly properties (a request body).</summary>
     private const int OmitReadOnly = 1;

@@ -103,20 +103,34 @@ internal sealed record PropSpec(
 internal sealed record EnumValueSpec(string Value, string Name, string? Description);
 
 /// <summary>A schema that may become a type: a definition, a $defs entry, a document root or a named inline schema.</summary>
-internal sealed record DeclSpec(
-    string Pointer,
-    string Key,
-    string Name,
-    DeclKind Kind,
-    string? Description,
-    LocationInfo Location,
-    SchemaRef? Base,
-    EquatableArray<PropSpec> Properties,
-    string? Discriminator,
-    string? DiscriminatorValue,
-    bool IsUnknownSubtype,
-    EquatableArray<EnumValueSpec> EnumValues,
-    ShapeSpec? Alias);
+internal sealed record DeclSpec
+{
+    public required string Pointer { get; init; }
+
+    public required string Key { get; init; }
+
+    public required string Name { get; init; }
+
+    public required DeclKind Kind { get; init; }
+
+    public string? Description { get; init; }
+
+    public required LocationInfo Location { get; init; }
+
+    public SchemaRef? Base { get; init; }
+
+    public EquatableArray<PropSpec> Properties { get; init; } = EquatableArray<PropSpec>.Empty;
+
+    public string? Discriminator { get; init; }
+
+    public string? DiscriminatorValue { get; init; }
+
+    public bool IsUnknownSubtype { get; init; }
+
+    public EquatableArray<EnumValueSpec> EnumValues { get; init; } = EquatableArray<EnumValueSpec>.Empty;
+
+    public ShapeSpec? Alias { get; init; }
+}
 
 /// <summary>The parse step's output for one file.</summary>
 internal sealed record DocumentSpec(
@@ -144,21 +158,34 @@ internal sealed record MemberName(string JsonName, string Name, ShapeSpec? Shape
 internal sealed record ForwardSpec(string Name, string Via, string Target, ShapeSpec Shape);
 
 /// <summary>One declaration as every other file sees it: where it is, its final C# name, and how to use it.</summary>
-internal sealed record IndexEntry(
-    string Path,
-    string Pointer,
-    string Namespace,
-    string Name,
-    DeclKind Kind,
-    ShapeSpec? Alias,
-    SchemaRef? Base,
-    string? Discriminator,
-    string? DiscriminatorValue,
-    bool IsUnknownSubtype,
-    EquatableArray<MemberName> Members,
-    ShapeSpec? DiscriminatorShape,
-    EquatableArray<ForwardSpec> Forwards)
+internal sealed record IndexEntry
 {
+    public required string Path { get; init; }
+
+    public required string Pointer { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required string Name { get; init; }
+
+    public required DeclKind Kind { get; init; }
+
+    public ShapeSpec? Alias { get; init; }
+
+    public SchemaRef? Base { get; init; }
+
+    public string? Discriminator { get; init; }
+
+    public string? DiscriminatorValue { get; init; }
+
+    public bool IsUnknownSubtype { get; init; }
+
+    public EquatableArray<MemberName> Members { get; init; } = EquatableArray<MemberName>.Empty;
+
+    public ShapeSpec? DiscriminatorShape { get; init; }
+
+    public EquatableArray<ForwardSpec> Forwards { get; init; } = EquatableArray<ForwardSpec>.Empty;
+
     public string FullName => "global::" + Namespace + "." + Name;
 }
 
@@ -217,27 +244,48 @@ internal sealed record SubtypeModel(string Value, string FullName);
 internal sealed record ForwardModel(string Name, string Via, string Target, TypeRefModel Type, string NestedType);
 
 /// <summary>Everything the emitter needs for one generated type (one source file).</summary>
-internal sealed record TypeSpec(
-    string HintName,
-    string Namespace,
-    string Name,
-    DeclKind Kind,
-    string? Description,
-    string SourcePath,
-    string SourcePointer,
-    string? BaseType,
-    bool IsSealed,
-    EquatableArray<PropertyModel> Properties,
-    string? DiscriminatorJsonName,
-    EquatableArray<SubtypeModel> Subtypes,
-    string? UnknownSubtype,
-    string? SelfDiscriminatorValue,
-    string? DiscriminatorPropertyName,
-    TypeRefModel? DiscriminatorPropertyType,
-    bool IsUnknownSubtype,
-    EquatableArray<EnumValueSpec> EnumValues,
-    EquatableArray<ForwardModel> Forwards = default)
+internal sealed record TypeSpec
 {
+    public required string HintName { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required string Name { get; init; }
+
+    public required DeclKind Kind { get; init; }
+
+    public string? Description { get; init; }
+
+    public required string SourcePath { get; init; }
+
+    public required string SourcePointer { get; init; }
+
+    /// <summary>The base class's full name, if the type derives from another.</summary>
+    public string? BaseType { get; init; }
+
+    public bool IsSealed { get; init; }
+
+    public EquatableArray<PropertyModel> Properties { get; init; } = EquatableArray<PropertyModel>.Empty;
+
+    /// <summary>The discriminator's JSON name when this type dispatches to subtypes.</summary>
+    public string? DiscriminatorJsonName { get; init; }
+
+    public EquatableArray<SubtypeModel> Subtypes { get; init; } = EquatableArray<SubtypeModel>.Empty;
+
+    public string? UnknownSubtype { get; init; }
+
+    public string? SelfDiscriminatorValue { get; init; }
+
+    public string? DiscriminatorPropertyName { get; init; }
+
+    public TypeRefModel? DiscriminatorPropertyType { get; init; }
+
+    public bool IsUnknownSubtype { get; init; }
+
+    public EquatableArray<EnumValueSpec> EnumValues { get; init; } = EquatableArray<EnumValueSpec>.Empty;
+
+    public EquatableArray<ForwardModel> Forwards { get; init; } = EquatableArray<ForwardModel>.Empty;
+
     public string FullName => "global::" + Namespace + "." + Name;
 }
 

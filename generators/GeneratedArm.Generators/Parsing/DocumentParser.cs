@@ -304,13 +304,13 @@ internal sealed class DocumentParser
         {
             JsonNode? xmsEnum = node["x-ms-enum"];
             bool fixedEnum = xmsEnum is { IsObject: true } && xmsEnum.IsFalse("modelAsString");
-            return new DeclSpec(node.Pointer, key, name, fixedEnum ? DeclKind.FixedEnum : DeclKind.ExtensibleEnum, description, location, null, EquatableArray<PropSpec>.Empty, null, null, false, EnumValues(enumNode, xmsEnum), null);
+            return new DeclSpec { Pointer = node.Pointer, Key = key, Name = name, Kind = fixedEnum ? DeclKind.FixedEnum : DeclKind.ExtensibleEnum, Description = description, Location = location, EnumValues = EnumValues(enumNode, xmsEnum) };
         }
 
         if (!IsObjectSchema(node))
         {
             ShapeSpec alias = ParseShape(node, name, 0, new HashSet<string>(StringComparer.Ordinal) { node.Pointer }, aliasRoot: true);
-            return new DeclSpec(node.Pointer, key, name, DeclKind.Alias, description, location, null, EquatableArray<PropSpec>.Empty, null, null, false, EquatableArray<EnumValueSpec>.Empty, alias);
+            return new DeclSpec { Pointer = node.Pointer, Key = key, Name = name, Kind = DeclKind.Alias, Description = description, Location = location, Alias = alias };
         }
 
         var properties = new List<PropSpec>();
@@ -350,11 +350,33 @@ internal sealed class DocumentParser
             if (!_declNames.ContainsKey(unknownPointer))
             {
                 _declNames.Add(unknownPointer, unknownName);
-                _decls.Add(new DeclSpec(unknownPointer, unknownName, unknownName, DeclKind.Object, $"A {name} whose '{discriminator}' is not one this version knows; all of its JSON is kept.", location, Self(node), EquatableArray<PropSpec>.Empty, null, null, true, EquatableArray<EnumValueSpec>.Empty, null));
+                _decls.Add(new DeclSpec
+                {
+                    Pointer = unknownPointer,
+                    Key = unknownName,
+                    Name = unknownName,
+                    Kind = DeclKind.Object,
+                    Description = $"A {name} whose '{discriminator}' is not one this version knows; all of its JSON is kept.",
+                    Location = location,
+                    Base = Self(node),
+                    IsUnknownSubtype = true,
+                });
             }
         }
 
-        return new DeclSpec(node.Pointer, key, name, DeclKind.Object, description, location, baseRef, unique.ToEquatableArray(), discriminator, discriminatorValue, false, EquatableArray<EnumValueSpec>.Empty, null);
+        return new DeclSpec
+        {
+            Pointer = node.Pointer,
+            Key = key,
+            Name = name,
+            Kind = DeclKind.Object,
+            Description = description,
+            Location = location,
+            Base = baseRef,
+            Properties = unique.ToEquatableArray(),
+            Discriminator = discriminator,
+            DiscriminatorValue = discriminatorValue,
+        };
     }
 
     private static string? DiscriminatorOf(JsonNode node)
