@@ -515,17 +515,26 @@ internal static partial class ModelEmitter
     }
 
     private static void EmitConverter(SourceWriter w, TypeSpec type, bool isRoot)
-    {
-        string self = type.FullName;
-        w.Line($"/// <summary>Lets <see cref=\"{Json}.JsonSerializer\"/> use the generated reader and writer of <see cref=\"{type.Name}\"/>.</summary>");
-        w.Line(GeneratedCode);
-        w.Line($"public {(isRoot ? string.Empty : "new ")}sealed class GeneratedJsonConverter : {Json}.Serialization.JsonConverter<{self}>");
-        w.Open();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override {self} Read(ref {Reader} reader, global::System.Type typeToConvert, {Json}.JsonSerializerOptions options) => {self}.ReadJson(ref reader);");
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override void Write({Writer} writer, {self} value, {Json}.JsonSerializerOptions options) => value.WriteJson(writer);");
-        w.Close();
-    }
+        => EmitConverter(
+            w,
+            $"Lets <see cref=\"{Json}.JsonSerializer\"/> use the generated reader and writer of <see cref=\"{type.Name}\"/>.",
+            type.FullName,
+            isRoot ? string.Empty : "new ",
+            $"{type.FullName}.ReadJson(ref reader)",
+            "value.WriteJson(writer)");
+
+    /// <summary>The nested <c>GeneratedJsonConverter</c> every generated type carries: one template for classes and both enum kinds.</summary>
+    private static void EmitConverter(SourceWriter w, string summary, string self, string modifiers, string read, string write)
+        => w.Lines($$"""
+            /// <summary>{{summary}}</summary>
+            {{GeneratedCode}}
+            public {{modifiers}}sealed class GeneratedJsonConverter : {{Json}}.Serialization.JsonConverter<{{self}}>
+            {
+                /// <inheritdoc/>
+                public override {{self}} Read(ref {{Reader}} reader, global::System.Type typeToConvert, {{Json}}.JsonSerializerOptions options) => {{read}};
+
+                /// <inheritdoc/>
+                public override void Write({{Writer}} writer, {{self}} value, {{Json}}.JsonSerializerOptions options) => {{write}};
+            }
+            """);
 }

@@ -246,7 +246,7 @@ internal static class OperationEmitter
             }
         }
 
-        string apiVersion = method.ApiVersion is null ? "apiVersion" : Literal(method.ApiVersion);
+        string apiVersion = method.ApiVersion is null ? own.First(p => p.Place == ParameterPlace.Query && p.WireName == "api-version").Name : Literal(method.ApiVersion);
         switch (method.Call)
         {
             case OperationCallKind.Head:

@@ -251,8 +251,7 @@ internal static class OperationBuilder
                         apiVersion = apiVersionParameter ? null : p.EnumValues[0];
                         if (apiVersionParameter)
                         {
-                            used.Add("apiVersion");
-                            requiredParameters.Add(new MethodParameterModel { Name = "apiVersion", WireName = p.Name, Place = ParameterPlace.Query, Type = new TypeRefModel(TypeRefKind.String), Required = true, Description = p.Description ?? "The api-version to send (the resource type's, not the spec's)." });
+                            requiredParameters.Add(new MethodParameterModel { Name = UniqueName(p, used), WireName = p.Name, Place = ParameterPlace.Query, Type = new TypeRefModel(TypeRefKind.String), Required = true, Description = p.Description ?? "The api-version to send (the resource type's, not the spec's)." });
                         }
                     }
 
