@@ -22,7 +22,7 @@ internal sealed record ParameterSpec
     public bool SkipUrlEncoding { get; init; }
 
     /// <summary>The scalar type of a path, query or header parameter; <see langword="null"/> when it is not a scalar (an array).</summary>
-    public PrimitiveKind? Scalar { get; init; }
+    public TypeRefKind? Scalar { get; init; }
 
     /// <summary>A named string enum (<c>x-ms-enum</c>), declared as a type by the model pipeline at this pointer.</summary>
     public SchemaRef? Enum { get; init; }

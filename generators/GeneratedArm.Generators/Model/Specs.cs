@@ -20,29 +20,10 @@ internal sealed record SchemaRef(string Path, string Pointer)
     public override string ToString() => Path + Pointer;
 }
 
-/// <summary>The primitive a scalar schema maps to (type plus format).</summary>
-internal enum PrimitiveKind
-{
-    String,
-    Int32,
-    Int64,
-    Float,
-    Double,
-    Boolean,
-    DateTime,
-    DateTimeRfc1123,
-    Date,
-    Duration,
-    Uuid,
-    Bytes,
-    Uri,
-    UnixTime,
-}
-
 /// <summary>The structure of a property's schema before cross-file resolution.</summary>
 internal enum ShapeKind
 {
-    /// <summary>A scalar; see <see cref="ShapeSpec.Primitive"/>.</summary>
+    /// <summary>A scalar; see <see cref="ShapeSpec.Primitive"/> (one of the scalar kinds of <see cref="TypeRefKind"/>).</summary>
     Primitive,
 
     /// <summary>A reference to a declaration (possibly in another file); resolved against the index.</summary>
@@ -62,11 +43,11 @@ internal enum ShapeKind
 /// The unresolved type of a value. <see cref="Location"/> and <see cref="RefText"/> are kept for
 /// reporting a $ref that the index cannot resolve.
 /// </summary>
-internal sealed record ShapeSpec(ShapeKind Kind, PrimitiveKind Primitive = PrimitiveKind.String, SchemaRef? Ref = null, ShapeSpec? Element = null, string? RefText = null, LocationInfo? Location = null, string? SourcePointer = null)
+internal sealed record ShapeSpec(ShapeKind Kind, TypeRefKind Primitive = TypeRefKind.String, SchemaRef? Ref = null, ShapeSpec? Element = null, string? RefText = null, LocationInfo? Location = null, string? SourcePointer = null)
 {
     public static readonly ShapeSpec Any = new(ShapeKind.Any);
 
-    public static ShapeSpec Scalar(PrimitiveKind primitive) => new(ShapeKind.Primitive, primitive);
+    public static ShapeSpec Scalar(TypeRefKind primitive) => new(ShapeKind.Primitive, primitive);
 }
 
 /// <summary>What a declaration becomes.</summary>
@@ -199,7 +180,10 @@ internal sealed record IndexSpec(
     EquatableArray<MemberName> Ids,
     EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>A resolved type, ready to emit.</summary>
+/// <summary>
+/// The kind of a type: the scalars first (String … UnixTime, the one primitive-kind enum a schema's type and format
+/// map to), then the composite kinds a resolved <see cref="TypeRefModel"/> can also have.
+/// </summary>
 internal enum TypeRefKind
 {
     String,

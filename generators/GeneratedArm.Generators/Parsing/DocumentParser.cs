@@ -690,16 +690,16 @@ internal sealed class DocumentParser
             }
 
             // OpenAPI without an x-ms-enum name: a string, as Azure's tooling treats it.
-            return ShapeSpec.Scalar(PrimitiveKind.String);
+            return ShapeSpec.Scalar(TypeRefKind.String);
         }
 
         if (node["const"] is { } constant)
         {
             return constant.Kind switch
             {
-                JsonKind.String => ShapeSpec.Scalar(PrimitiveKind.String),
-                JsonKind.True or JsonKind.False => ShapeSpec.Scalar(PrimitiveKind.Boolean),
-                JsonKind.Number => ShapeSpec.Scalar(constant.Text!.IndexOfAny(FractionChars) >= 0 ? PrimitiveKind.Double : PrimitiveKind.Int64),
+                JsonKind.String => ShapeSpec.Scalar(TypeRefKind.String),
+                JsonKind.True or JsonKind.False => ShapeSpec.Scalar(TypeRefKind.Boolean),
+                JsonKind.Number => ShapeSpec.Scalar(constant.Text!.IndexOfAny(FractionChars) >= 0 ? TypeRefKind.Double : TypeRefKind.Int64),
                 _ => ShapeSpec.Any,
             };
         }
@@ -717,26 +717,26 @@ internal sealed class DocumentParser
             case "string":
                 return ShapeSpec.Scalar(format switch
                 {
-                    "date-time" => PrimitiveKind.DateTime,
-                    "date-time-rfc1123" => PrimitiveKind.DateTimeRfc1123,
-                    "date" => PrimitiveKind.Date,
-                    "duration" => PrimitiveKind.Duration,
-                    "uuid" => PrimitiveKind.Uuid,
-                    "byte" => PrimitiveKind.Bytes,
-                    "uri" => PrimitiveKind.Uri,
-                    _ => PrimitiveKind.String,
+                    "date-time" => TypeRefKind.DateTime,
+                    "date-time-rfc1123" => TypeRefKind.DateTimeRfc1123,
+                    "date" => TypeRefKind.Date,
+                    "duration" => TypeRefKind.Duration,
+                    "uuid" => TypeRefKind.Uuid,
+                    "byte" => TypeRefKind.Bytes,
+                    "uri" => TypeRefKind.Uri,
+                    _ => TypeRefKind.String,
                 });
             case "integer":
                 return ShapeSpec.Scalar(format switch
                 {
-                    "int32" => PrimitiveKind.Int32,
-                    "unixtime" => PrimitiveKind.UnixTime,
-                    _ => PrimitiveKind.Int64,
+                    "int32" => TypeRefKind.Int32,
+                    "unixtime" => TypeRefKind.UnixTime,
+                    _ => TypeRefKind.Int64,
                 });
             case "number":
-                return ShapeSpec.Scalar(format == "float" ? PrimitiveKind.Float : PrimitiveKind.Double);
+                return ShapeSpec.Scalar(format == "float" ? TypeRefKind.Float : TypeRefKind.Double);
             case "boolean":
-                return ShapeSpec.Scalar(PrimitiveKind.Boolean);
+                return ShapeSpec.Scalar(TypeRefKind.Boolean);
             case "array":
             {
                 JsonNode? items = node["items"];

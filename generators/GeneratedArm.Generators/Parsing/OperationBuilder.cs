@@ -398,10 +398,10 @@ internal static class OperationBuilder
 
             return new TypeRefModel(p.Scalar switch
             {
-                PrimitiveKind.Int32 => TypeRefKind.Int32,
-                PrimitiveKind.Int64 => TypeRefKind.Int64,
-                PrimitiveKind.Boolean => TypeRefKind.Boolean,
-                PrimitiveKind.Double => TypeRefKind.Double,
+                TypeRefKind.Int32 => TypeRefKind.Int32,
+                TypeRefKind.Int64 => TypeRefKind.Int64,
+                TypeRefKind.Boolean => TypeRefKind.Boolean,
+                TypeRefKind.Double => TypeRefKind.Double,
                 _ => TypeRefKind.String,
             });
         }

@@ -282,19 +282,19 @@ internal sealed class OperationParser
         return Scalar(node) is { } primitive ? ShapeSpec.Scalar(primitive) : ShapeSpec.Any;
     }
 
-    private static PrimitiveKind? Scalar(JsonNode node)
+    private static TypeRefKind? Scalar(JsonNode node)
     {
         string? format = node.GetString("format");
         return node.GetString("type") switch
         {
             "string" => format switch
             {
-                "uuid" => PrimitiveKind.Uuid,
-                _ => PrimitiveKind.String,
+                "uuid" => TypeRefKind.Uuid,
+                _ => TypeRefKind.String,
             },
-            "integer" => format == "int32" ? PrimitiveKind.Int32 : PrimitiveKind.Int64,
-            "number" => PrimitiveKind.Double,
-            "boolean" => PrimitiveKind.Boolean,
+            "integer" => format == "int32" ? TypeRefKind.Int32 : TypeRefKind.Int64,
+            "number" => TypeRefKind.Double,
+            "boolean" => TypeRefKind.Boolean,
             _ => null,
         };
     }

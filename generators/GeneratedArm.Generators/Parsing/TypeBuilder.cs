@@ -281,24 +281,7 @@ internal sealed class TypeBuilder
         switch (shape.Kind)
         {
             case ShapeKind.Primitive:
-                return new TypeRefModel(shape.Primitive switch
-                {
-                    PrimitiveKind.String => TypeRefKind.String,
-                    PrimitiveKind.Int32 => TypeRefKind.Int32,
-                    PrimitiveKind.Int64 => TypeRefKind.Int64,
-                    PrimitiveKind.Float => TypeRefKind.Float,
-                    PrimitiveKind.Double => TypeRefKind.Double,
-                    PrimitiveKind.Boolean => TypeRefKind.Boolean,
-                    PrimitiveKind.DateTime => TypeRefKind.DateTime,
-                    PrimitiveKind.DateTimeRfc1123 => TypeRefKind.DateTimeRfc1123,
-                    PrimitiveKind.Date => TypeRefKind.Date,
-                    PrimitiveKind.Duration => TypeRefKind.Duration,
-                    PrimitiveKind.Uuid => TypeRefKind.Uuid,
-                    PrimitiveKind.Bytes => TypeRefKind.Bytes,
-                    PrimitiveKind.Uri => TypeRefKind.Uri,
-                    PrimitiveKind.UnixTime => TypeRefKind.UnixTime,
-                    _ => TypeRefKind.String,
-                });
+                return new TypeRefModel(shape.Primitive);
             case ShapeKind.Array:
                 return new TypeRefModel(TypeRefKind.Array, Element: Resolve(shape.Element ?? ShapeSpec.Any, visiting, origin));
             case ShapeKind.Map:
