@@ -465,6 +465,20 @@ public sealed class OperationTests
     }
 
     [Test]
+    public void A_client_or_group_class_named_like_a_model_gets_a_numbered_name_with_GARM004()
+    {
+        string spec = WidgetsSpec
+            .Replace("\"title\": \"WidgetClient\"", "\"title\": \"Widget\"", StringComparison.Ordinal)
+            .Replace("\"WidgetList\": {", "\"WidgetsOperations\": { \"properties\": { \"x\": { \"type\": \"string\" } } },\n            \"WidgetList\": {", StringComparison.Ordinal);
+        GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/specs/widgets.json", spec, "Widgets"), new SchemaFile("/specs/common.json", CommonSpec, "Widgets.Common") });
+
+        Assert.That(run.Sources.Keys, Does.Contain("Widgets.Widget2.g.cs").And.Contain("Widgets.WidgetsOperations2.g.cs").And.Contain("Widgets.WidgetsOperations.g.cs"));
+        Assert.That(run.Sources["Widgets.Widget2.g.cs"], Does.Contain("public virtual WidgetsOperations2 Widgets { get; }"));
+        Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "GARM004", "GARM004" }), GeneratorRun.Describe(run.GeneratorDiagnostics));
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+    }
+
+    [Test]
     public void A_group_named_like_its_client_gets_a_numbered_property_with_GARM004()
     {
         string spec = WidgetsSpec.Replace("\"operationId\": \"Widgets_Get\",", "\"operationId\": \"WidgetClient_Get\",", StringComparison.Ordinal);
