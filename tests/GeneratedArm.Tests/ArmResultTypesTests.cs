@@ -197,6 +197,21 @@ public class ArmResultTypesTests
         });
     }
 
+    [Test]
+    public void A_rehydration_token_that_points_at_another_host_is_refused_before_anything_is_sent()
+    {
+        var handler = new StubHandler((_, _) => StubHandler.Status(HttpStatusCode.OK));
+        using var client = Client(handler);
+        string json = """{"version":1,"requestMethod":"DELETE","initialUri":"https://management.azure.com/subscriptions/s/resourcegroups/x?api-version=2021-04-01","nextRequestUri":"https://attacker.example/collect","headerSource":"Location","finalStateVia":"Location","apiVersion":"2021-04-01"}""";
+        string forged = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(json));
+
+        var operation = ArmOperation.Rehydrate(client, forged);
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(() => operation.WaitForCompletionAsync());
+
+        Assert.That(ex!.Message, Does.Contain("Refusing to send the bearer token"));
+        Assert.That(handler.Count, Is.Zero);
+    }
+
     [TestCase("not a token")]
     [TestCase("e30")]
     public void Rehydrating_something_that_is_not_an_Id_says_so(string id)
