@@ -197,85 +197,94 @@ internal static partial class ModelEmitter
     private static void EmitRootMembers(SourceWriter w, TypeSpec type)
     {
         string access = type.IsSealed ? "private" : "private protected";
-        w.Line($"{access} global::System.Collections.Generic.Dictionary<string, {Json}.JsonElement>? _additionalProperties;");
-        w.Line();
-        w.Line($"{access} global::System.Collections.Generic.HashSet<string>? _jsonNulls;");
-        w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// JSON properties the schema does not declare, kept as read so that writing the object back loses nothing");
-        w.Line("/// (a read-modify-write keeps fields the service added after the schema was written).");
-        w.Line("/// </summary>");
-        w.Line($"public global::System.Collections.Generic.IDictionary<string, {Json}.JsonElement> AdditionalProperties => _additionalProperties ??= new global::System.Collections.Generic.Dictionary<string, {Json}.JsonElement>(global::System.StringComparer.Ordinal);");
-        w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// JSON names of declared properties that are present with the value <c>null</c> (as opposed to absent).");
-        w.Line("/// Reading fills it; writing emits <c>null</c> for each listed property whose value is null, so a PATCH body can clear a value.");
-        w.Line("/// </summary>");
-        w.Line("public global::System.Collections.Generic.ISet<string> JsonNullProperties => _jsonNulls ??= new global::System.Collections.Generic.HashSet<string>(global::System.StringComparer.Ordinal);");
-        w.Line();
-        w.Line($"{access} void MarkJsonNull(string name) => JsonNullProperties.Add(name);");
-        w.Line();
-        w.Line($"{access} bool IsJsonNull(string name) => _jsonNulls is not null && _jsonNulls.Contains(name);");
-        w.Line();
-        w.Line("/// <summary>Writes this object as JSON: every property, including read-only ones and undeclared ones.</summary>");
-        w.Line($"public void WriteJson({Writer} writer) => WriteJsonObject(writer, 0);");
-        w.Line();
-        w.Line("/// <summary>Writes this object as a request body: like <see cref=\"WriteJson\"/>, without read-only properties.</summary>");
-        w.Line($"public void WriteRequestJson({Writer} writer) => WriteJsonObject(writer, {OmitReadOnly});");
-        w.Line();
-        w.Line("/// <summary>The object as JSON, with secret (x-ms-secret) values replaced.</summary>");
-        w.Open("public override string ToString()");
-        w.Line("using var stream = new global::System.IO.MemoryStream();");
-        w.Line($"using (var writer = new {Writer}(stream))");
-        w.Open();
-        w.Line($"WriteJsonObject(writer, {RedactSecrets});");
-        w.Close();
-        w.Line();
-        w.Line("return global::System.Text.Encoding.UTF8.GetString(stream.ToArray());");
-        w.Close();
-        w.Line();
-        w.Open($"internal void WriteJsonObject({Writer} writer, int mode)");
-        w.Line("writer.WriteStartObject();");
-        w.Line("WriteJsonContent(writer, mode);");
-        w.Close();
-        w.Line();
-        w.Line("// As the value of a property: the name and the object's start in one call.");
-        w.Open($"internal void WriteJsonObject({Writer} writer, {Json}.JsonEncodedText propertyName, int mode)");
-        w.Line("writer.WriteStartObject(propertyName);");
-        w.Line("WriteJsonContent(writer, mode);");
-        w.Close();
-        w.Line();
-        w.Open($"private void WriteJsonContent({Writer} writer, int mode)");
-        w.Line("WriteJsonProperties(writer, mode);");
-        w.Line("if (_additionalProperties is not null)");
-        w.Open();
-        w.Open("foreach (var pair in _additionalProperties)");
-        w.Line("writer.WritePropertyName(pair.Key);");
-        w.Line("pair.Value.WriteTo(writer);");
-        w.Close();
-        w.Close();
-        w.Line();
-        w.Line("writer.WriteEndObject();");
-        w.Close();
-        w.Line();
-        w.Open($"internal void ReadJsonObject(ref {Reader} reader)");
-        w.Line($"if (reader.TokenType != {TokenType}.StartObject)");
-        w.Open();
-        w.Line($"throw new {JsonException}(\"A JSON object was expected for {type.Name}, not \" + reader.TokenType + \".\");");
-        w.Close();
-        w.Line();
-        w.Open($"while (reader.Read() && reader.TokenType != {TokenType}.EndObject)");
-        w.Line("// An unescaped declared name is recognised from its bytes; any other name is read as a string.");
-        w.Line("string? name = reader.ValueIsEscaped || reader.HasValueSequence ? null : DeclaredJsonName(reader.ValueSpan);");
-        w.Line("name ??= reader.GetString()!;");
-        w.Line("reader.Read();");
-        w.Line("if (!ReadJsonProperty(name, ref reader))");
-        w.Open();
-        w.Line("AdditionalProperties[name] = " + Json + ".JsonElement.ParseValue(ref reader);");
-        w.Close();
-        w.Close();
-        w.Close();
-        w.Line();
+        w.Lines($$"""
+            {{access}} global::System.Collections.Generic.Dictionary<string, {{Json}}.JsonElement>? _additionalProperties;
+
+            {{access}} global::System.Collections.Generic.HashSet<string>? _jsonNulls;
+
+            /// <summary>
+            /// JSON properties the schema does not declare, kept as read so that writing the object back loses nothing
+            /// (a read-modify-write keeps fields the service added after the schema was written).
+            /// </summary>
+            public global::System.Collections.Generic.IDictionary<string, {{Json}}.JsonElement> AdditionalProperties => _additionalProperties ??= new global::System.Collections.Generic.Dictionary<string, {{Json}}.JsonElement>(global::System.StringComparer.Ordinal);
+
+            /// <summary>
+            /// JSON names of declared properties that are present with the value <c>null</c> (as opposed to absent).
+            /// Reading fills it; writing emits <c>null</c> for each listed property whose value is null, so a PATCH body can clear a value.
+            /// </summary>
+            public global::System.Collections.Generic.ISet<string> JsonNullProperties => _jsonNulls ??= new global::System.Collections.Generic.HashSet<string>(global::System.StringComparer.Ordinal);
+
+            {{access}} void MarkJsonNull(string name) => JsonNullProperties.Add(name);
+
+            {{access}} bool IsJsonNull(string name) => _jsonNulls is not null && _jsonNulls.Contains(name);
+
+            /// <summary>Writes this object as JSON: every property, including read-only ones and undeclared ones.</summary>
+            public void WriteJson({{Writer}} writer) => WriteJsonObject(writer, 0);
+
+            /// <summary>Writes this object as a request body: like <see cref="WriteJson"/>, without read-only properties.</summary>
+            public void WriteRequestJson({{Writer}} writer) => WriteJsonObject(writer, {{OmitReadOnly}});
+
+            /// <summary>The object as JSON, with secret (x-ms-secret) values replaced.</summary>
+            public override string ToString()
+            {
+                using var stream = new global::System.IO.MemoryStream();
+                using (var writer = new {{Writer}}(stream))
+                {
+                    WriteJsonObject(writer, {{RedactSecrets}});
+                }
+
+                return global::System.Text.Encoding.UTF8.GetString(stream.ToArray());
+            }
+
+            internal void WriteJsonObject({{Writer}} writer, int mode)
+            {
+                writer.WriteStartObject();
+                WriteJsonContent(writer, mode);
+            }
+
+            // As the value of a property: the name and the object's start in one call.
+            internal void WriteJsonObject({{Writer}} writer, {{Json}}.JsonEncodedText propertyName, int mode)
+            {
+                writer.WriteStartObject(propertyName);
+                WriteJsonContent(writer, mode);
+            }
+
+            private void WriteJsonContent({{Writer}} writer, int mode)
+            {
+                WriteJsonProperties(writer, mode);
+                if (_additionalProperties is not null)
+                {
+                    foreach (var pair in _additionalProperties)
+                    {
+                        writer.WritePropertyName(pair.Key);
+                        pair.Value.WriteTo(writer);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            internal void ReadJsonObject(ref {{Reader}} reader)
+            {
+                if (reader.TokenType != {{TokenType}}.StartObject)
+                {
+                    throw new {{JsonException}}("A JSON object was expected for {{type.Name}}, not " + reader.TokenType + ".");
+                }
+
+                while (reader.Read() && reader.TokenType != {{TokenType}}.EndObject)
+                {
+                    // An unescaped declared name is recognised from its bytes; any other name is read as a string.
+                    string? name = reader.ValueIsEscaped || reader.HasValueSequence ? null : DeclaredJsonName(reader.ValueSpan);
+                    name ??= reader.GetString()!;
+                    reader.Read();
+                    if (!ReadJsonProperty(name, ref reader))
+                    {
+                        AdditionalProperties[name] = {{Json}}.JsonElement.ParseValue(ref reader);
+                    }
+                }
+            }
+
+            """);
     }
 
     private static void EmitReadJson(SourceWriter w, TypeSpec type, bool isRoot)
