@@ -40,8 +40,13 @@ public sealed class ArmModelGenerator : IIncrementalGenerator
             .Select(static (pair, _) => pair.Left!.Namespace.Length > 0 ? pair.Left : pair.Left with { Namespace = pair.Right })
             .WithTrackingName(StepNames.InputFiles);
 
-        IncrementalValuesProvider<DocumentSpec> documents = inputs
-            .Select(static (input, cancellationToken) => DocumentParser.Parse(input, cancellationToken))
+        // One parse per file; models and operations go their own ways from here, each cached on its own.
+        IncrementalValuesProvider<ParsedFile> parsed = inputs
+            .Select(static (input, cancellationToken) => DocumentParser.ParseFile(input, cancellationToken))
+            .WithTrackingName(StepNames.ParsedFiles);
+
+        IncrementalValuesProvider<DocumentSpec> documents = parsed
+            .Select(static (file, _) => file.Document)
             .WithTrackingName(StepNames.ParsedDocuments);
 
         IncrementalValueProvider<IndexSpec> index = documents
@@ -64,29 +69,36 @@ public sealed class ArmModelGenerator : IIncrementalGenerator
             .Combine(runtimeAvailable)
             .WithTrackingName(StepNames.Types);
 
-        context.RegisterSourceOutput(types, static (spc, pair) => EmitType(spc, pair.Type, pair.RuntimeAvailable));
+        context.RegisterSourceOutput(types, static (spc, pair) => Emit(spc, pair.Type.HintName, pair.Type.SourcePath + pair.Type.SourcePointer, () => ModelEmitter.Emit(pair.Type, pair.RuntimeAvailable)));
 
         // Typed operations: only when the compilation has the runtime's ArmClient (again a bool, not the symbol).
         IncrementalValueProvider<bool> clientAvailable = context.CompilationProvider
             .Select(static (compilation, _) => compilation.GetTypeByMetadataName(ArmClientType) is not null)
             .WithTrackingName(StepNames.ClientAvailable);
 
-        IncrementalValuesProvider<OperationDocumentSpec> operationDocuments = inputs
-            .Combine(clientAvailable)
-            .Select(static (pair, cancellationToken) => OperationParser.Parse(pair.Left, pair.Right, cancellationToken))
+        IncrementalValuesProvider<OperationDocumentSpec> operationDocuments = parsed
+            .Select(static (file, _) => file.Operations)
             .WithTrackingName(StepNames.ParsedOperations);
 
         IncrementalValueProvider<OperationsResult> operations = operationDocuments
             .Collect()
             .Combine(index)
-            .Select(static (pair, cancellationToken) => OperationBuilder.Build(pair.Left, pair.Right, cancellationToken))
+            .Combine(clientAvailable)
+            .Select(static (pair, cancellationToken) => pair.Right
+                ? OperationBuilder.Build(pair.Left.Left, pair.Left.Right, cancellationToken)
+                : OperationsResult.None)
             .WithTrackingName(StepNames.Operations);
 
         IncrementalValuesProvider<OperationGroupSpec> operationGroups = operations
             .SelectMany(static (result, _) => result.Groups)
             .WithTrackingName(StepNames.OperationGroups);
 
-        context.RegisterSourceOutput(operationGroups, static (spc, group) => EmitOperations(spc, group));
+        IncrementalValuesProvider<ClientSpec> clients = operations
+            .SelectMany(static (result, _) => result.Clients)
+            .WithTrackingName(StepNames.Clients);
+
+        context.RegisterSourceOutput(operationGroups, static (spc, group) => Emit(spc, group.HintName, group.Namespace + "." + group.Name, () => OperationEmitter.EmitGroup(group)));
+        context.RegisterSourceOutput(clients, static (spc, client) => Emit(spc, client.HintName, client.Namespace + "." + client.Name, () => OperationEmitter.EmitClient(client)));
         context.RegisterSourceOutput(operations.Select(static (result, _) => result.Diagnostics), static (spc, list) =>
         {
             foreach (DiagnosticInfo diagnostic in list)
@@ -143,35 +155,19 @@ public sealed class ArmModelGenerator : IIncrementalGenerator
         return new InputFile(file.Path, text, ns);
     }
 
-    private static void EmitOperations(SourceProductionContext context, OperationGroupSpec group)
+    private static void Emit(SourceProductionContext context, string hintName, string what, Func<string> emit)
     {
         string source;
         try
         {
-            source = OperationEmitter.Emit(group);
+            source = emit();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, group.SourcePath + " (" + group.Name + ")", ex.GetType().Name + ": " + ex.Message).ToDiagnostic());
+            context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, what, ex.GetType().Name + ": " + ex.Message).ToDiagnostic());
             return;
         }
 
-        context.AddSource(group.HintName, SourceText.From(source, Encoding.UTF8));
-    }
-
-    private static void EmitType(SourceProductionContext context, TypeSpec type, bool runtimeAvailable)
-    {
-        string source;
-        try
-        {
-            source = ModelEmitter.Emit(type, runtimeAvailable);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, type.SourcePath + type.SourcePointer, ex.GetType().Name + ": " + ex.Message).ToDiagnostic());
-            return;
-        }
-
-        context.AddSource(type.HintName, SourceText.From(source, Encoding.UTF8));
+        context.AddSource(hintName, SourceText.From(source, Encoding.UTF8));
     }
 }

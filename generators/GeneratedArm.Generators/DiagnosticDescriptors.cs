@@ -74,6 +74,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "An unexpected failure inside the generator; please report it with the schema file.");
 
+    public static readonly DiagnosticDescriptor LenientJson = new(
+        id: "GARM009",
+        title: "Schema file is not strict JSON",
+        messageFormat: "'{0}' is not strict JSON at line {1}, column {2}: {3}; it is read as AutoRest reads it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "Some files of azure-rest-api-specs have a trailing comma or a comment, which RFC 8259 does not allow but AutoRest accepts. The file is generated as if they were absent. Info by default, so a TreatWarningsAsErrors build is not broken by a file its owner cannot edit; raise it with .editorconfig (dotnet_diagnostic.GARM009.severity) to hold your own files to strict JSON.");
+
     public static readonly DiagnosticDescriptor UnsupportedOperation = new(
         id: "GARM008",
         title: "Operation not generated",
@@ -82,16 +91,4 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "An OpenAPI operation uses a shape typed operations cannot express (form data, a non-JSON body, a non-scalar query parameter, a required header, an unresolvable parameter $ref); its models are still generated. Call it through ArmClient.SendAsync.");
-
-    public static DiagnosticDescriptor ById(string id) => id switch
-    {
-        "GARM001" => InvalidJson,
-        "GARM002" => UnresolvableReference,
-        "GARM003" => UnsupportedConstruct,
-        "GARM004" => NameCollision,
-        "GARM005" => UnknownDocument,
-        "GARM006" => ReferenceCycle,
-        "GARM008" => UnsupportedOperation,
-        _ => InternalError,
-    };
 }

@@ -9,7 +9,10 @@ internal static class StepNames
     /// <summary>Opted-in AdditionalFiles as (path, text, namespace).</summary>
     public const string InputFiles = nameof(InputFiles);
 
-    /// <summary>Per-file parse: JSON → declarations, cross-file references unresolved.</summary>
+    /// <summary>The one parse of each file: JSON → declarations and operations, cross-file references unresolved.</summary>
+    public const string ParsedFiles = nameof(ParsedFiles);
+
+    /// <summary>The declarations part of each parse.</summary>
     public const string ParsedDocuments = nameof(ParsedDocuments);
 
     /// <summary>All files → the symbol table (final names, bases, aliases).</summary>
@@ -30,7 +33,7 @@ internal static class StepNames
     /// <summary>Whether the compilation references GeneratedArm.ArmClient (typed operations are generated only then).</summary>
     public const string ClientAvailable = nameof(ClientAvailable);
 
-    /// <summary>Per-file parse of OpenAPI paths: operations and named parameters, references unresolved.</summary>
+    /// <summary>The operations part of each parse (OpenAPI paths, title, named parameters), references unresolved.</summary>
     public const string ParsedOperations = nameof(ParsedOperations);
 
     /// <summary>All files' operations + index → the operations classes and their diagnostics.</summary>
@@ -38,4 +41,7 @@ internal static class StepNames
 
     /// <summary>One value per operations class: what each operations source output is built from.</summary>
     public const string OperationGroups = nameof(OperationGroups);
+
+    /// <summary>One client per spec title.</summary>
+    public const string Clients = nameof(Clients);
 }

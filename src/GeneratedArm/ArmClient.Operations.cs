@@ -24,58 +24,72 @@ public partial class ArmClient
     public virtual async Task<ArmResponse> WaitForCompletionAsync(ArmResponse response, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var asyncOperation = response.GetHeader("Azure-AsyncOperation");
-        var location = response.GetHeader("Location");
-        if (response.Status is not (201 or 202) || (asyncOperation is null && location is null))
+        if (response.Status is not (201 or 202) || (response.GetHeader("Azure-AsyncOperation") is null && response.GetHeader("Location") is null))
         {
             return response;
         }
 
-        var apiVersion = ApiVersionOf(response.RequestUri) ?? "2021-04-01";
-        var last = response;
-        if (asyncOperation is not null)
+        return await new ArmOperation(this, response).WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A list (<c>{"value":[…],"nextLink":"…"}</c>) as pages: enumerate it for the items, or call
+    /// <see cref="ArmPageable{T}.AsPages(string?)"/> for each page's values, <c>nextLink</c> and response.
+    /// </summary>
+    /// <typeparam name="T">The item model.</typeparam>
+    /// <param name="path">The collection's ARM path with its query, e.g. <c>/subscriptions/{id}/resourcegroups?$top=10</c>.</param>
+    /// <param name="apiVersion">The <c>api-version</c> (a <c>nextLink</c> carries its own).</param>
+    /// <param name="cancellationToken">Stops the listing at once.</param>
+    /// <returns>The pageable; nothing is sent until it is enumerated.</returns>
+    public virtual ArmPageable<T> GetPageable<T>(string path, string apiVersion, CancellationToken cancellationToken = default)
+        where T : IArmModel<T>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(apiVersion);
+        return ArmPageable.FromPages<T>((next, token) => GetPageAsync<T>(next ?? path, apiVersion, token), cancellationToken);
+    }
+
+    /// <summary>Sends <c>HEAD</c>: <see langword="true"/> for 2xx, <see langword="false"/> for 404, with the response either way.</summary>
+    /// <param name="path">An ARM path.</param>
+    /// <param name="apiVersion">The <c>api-version</c>.</param>
+    /// <param name="cancellationToken">Stops the request at once.</param>
+    /// <returns>Whether the resource exists, with the response (for a 404, its status and request ids).</returns>
+    /// <exception cref="ArmRequestException">ARM answered with another non-success status, or could not be reached.</exception>
+    public virtual async Task<ArmResponse<bool>> HeadAsync(string path, string apiVersion, CancellationToken cancellationToken = default)
+    {
+        try
         {
-            while (true)
-            {
-                await DelayForPollAsync(last, cancellationToken).ConfigureAwait(false);
-                last = await SendAsync(HttpMethod.Get, asyncOperation, apiVersion, null, cancellationToken).ConfigureAwait(false);
-                var (status, error) = ReadOperationStatus(last.Content.Span);
-                if (string.Equals(status, "Succeeded", StringComparison.OrdinalIgnoreCase))
-                {
-                    break;
-                }
-
-                if (string.Equals(status, "Failed", StringComparison.OrdinalIgnoreCase) || string.Equals(status, "Canceled", StringComparison.OrdinalIgnoreCase))
-                {
-                    var target = response.RequestUri ?? new Uri(asyncOperation);
-                    throw new ArmRequestException(
-                        $"ARM operation {response.RequestMethod?.Method ?? "?"} {target.AbsolutePath} ended {status}" + (error is null ? "." : $": {error}"),
-                        last.Status, error, last.RequestId, last.CorrelationRequestId, last.ClientRequestId, last.ContentAsString());
-                }
-            }
-
-            // PUT/PATCH: the resource itself is the result; POST: Location (if any) holds it; DELETE: nothing to fetch.
-            var method = response.RequestMethod;
-            if ((method == HttpMethod.Put || method == HttpMethod.Patch) && response.RequestUri is not null)
-            {
-                return await SendAsync(HttpMethod.Get, response.RequestUri.AbsoluteUri, apiVersion, null, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (method == HttpMethod.Post && location is not null)
-            {
-                return await SendAsync(HttpMethod.Get, location, apiVersion, null, cancellationToken).ConfigureAwait(false);
-            }
-
-            return last;
+            var response = await SendAsync(HttpMethod.Head, path, apiVersion, null, cancellationToken).ConfigureAwait(false);
+            return new ArmResponse<bool>(true, response);
         }
-
-        while (true)
+        catch (ArmRequestException ex) when (ex.Status == 404)
         {
-            await DelayForPollAsync(last, cancellationToken).ConfigureAwait(false);
-            last = await SendAsync(HttpMethod.Get, last.GetHeader("Location") ?? location!, apiVersion, null, cancellationToken).ConfigureAwait(false);
-            if (last.Status != 202)
+            return new ArmResponse<bool>(false, NotFoundResponse(ex));
+        }
+    }
+
+    private async Task<ArmPage<T>> GetPageAsync<T>(string pathOrNextLink, string apiVersion, CancellationToken cancellationToken)
+        where T : IArmModel<T>
+    {
+        var response = await SendAsync(HttpMethod.Get, pathOrNextLink, apiVersion, null, cancellationToken).ConfigureAwait(false);
+        var (items, nextLink) = ReadPage<T>(response.Content.Span);
+        return new ArmPage<T>(items, nextLink, response);
+    }
+
+    /// <summary>A 404 as a response: the status and the request ids ARM sent (the exception keeps no other headers).</summary>
+    private static ArmResponse NotFoundResponse(ArmRequestException ex)
+    {
+        var headers = new HttpResponseMessage().Headers;
+        AddIfPresent(headers, "x-ms-request-id", ex.RequestId);
+        AddIfPresent(headers, "x-ms-correlation-request-id", ex.CorrelationRequestId);
+        AddIfPresent(headers, "x-ms-client-request-id", ex.ClientRequestId);
+        return new ArmResponse(404, headers, ReadOnlyMemory<byte>.Empty) { RequestMethod = HttpMethod.Head };
+
+        static void AddIfPresent(System.Net.Http.Headers.HttpResponseHeaders headers, string name, string? value)
+        {
+            if (value is not null)
             {
-                return last;
+                headers.TryAddWithoutValidation(name, value);
             }
         }
     }
@@ -156,38 +170,8 @@ public partial class ArmClient
         return (items, string.IsNullOrEmpty(nextLink) ? null : nextLink);
     }
 
-    private static (string? Status, ArmError? Error) ReadOperationStatus(ReadOnlySpan<byte> body)
-    {
-        string? status = null;
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-            {
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var isStatus = reader.ValueTextEquals("status"u8);
-                    reader.Read();
-                    if (isStatus && reader.TokenType == JsonTokenType.String)
-                    {
-                        status = reader.GetString();
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: treat as still running.
-        }
-
-        return (status, ArmError.TryParseEnvelope(body));
-    }
-
-    private Task DelayForPollAsync(ArmResponse last, CancellationToken cancellationToken)
+    /// <summary>Waits before the next poll: <c>Retry-After</c>, else the default interval; at least 1 s.</summary>
+    internal Task DelayForPollAsync(ArmResponse last, CancellationToken cancellationToken)
     {
         var wait = RetryAfterOf(last) ?? _defaultPollingInterval;
         return Task.Delay(wait < MinimumPollingInterval ? MinimumPollingInterval : wait, _time, cancellationToken);
@@ -209,23 +193,5 @@ public partial class ArmClient
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && date > _time.GetUtcNow()
             ? date - _time.GetUtcNow()
             : null;
-    }
-
-    private static string? ApiVersionOf(Uri? uri)
-    {
-        if (uri is null)
-        {
-            return null;
-        }
-
-        foreach (var pair in uri.Query.TrimStart('?').Split('&'))
-        {
-            if (pair.StartsWith("api-version=", StringComparison.OrdinalIgnoreCase))
-            {
-                return Uri.UnescapeDataString(pair["api-version=".Length..]);
-            }
-        }
-
-        return null;
     }
 }

@@ -38,6 +38,35 @@ public sealed class DiagnosticsTests
         Assert.That(run.Sources, Is.Empty);
     }
 
+    [Test]
+    public void Trailing_commas_and_comments_as_in_azure_rest_api_specs_are_GARM009_info_at_file_line_and_column_and_the_file_generates()
+    {
+        // Some azure-rest-api-specs files ship a trailing comma; AutoRest reads them, so must we.
+        const string spec = "{\n  \"swagger\": \"2.0\",\n  \"info\": { \"title\": \"T\", \"version\": \"1\" },\n  \"paths\": {},\n  // the models\n  \"definitions\": {\n    \"Widget\": { \"properties\": { \"tags\": { \"type\": \"array\", \"items\": { \"type\": \"string\" } }, }, },\n  }\n}";
+        GeneratorRun run = Run(new SchemaFile("/s/lenient.json", spec, "T"));
+
+        Diagnostic[] lenient = run.GeneratorDiagnostics.Where(d => d.Id == "GARM009").OrderBy(d => d.Location.SourceSpan.Start).ToArray();
+        Assert.That(run.GeneratorDiagnostics.Where(d => d.Id != "GARM009"), Is.Empty, GeneratorRun.Describe(run.GeneratorDiagnostics));
+        Assert.That(lenient, Has.Length.EqualTo(4));
+        Assert.That(lenient.Select(d => d.DefaultSeverity), Is.All.EqualTo(DiagnosticSeverity.Info));
+        Assert.That(lenient[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo("'/s/lenient.json' is not strict JSON at line 5, column 3: a '//' comment; it is read as AutoRest reads it"));
+        AssertAt(lenient[0], "/s/lenient.json", 5, 3);
+        Assert.That(lenient[1].GetMessage(System.Globalization.CultureInfo.InvariantCulture), Does.Contain("line 7").And.Contain("a trailing comma before '}'"));
+        Assert.That(lenient.Select(d => d.Location.GetLineSpan().StartLinePosition.Line + 1), Is.EqualTo(new[] { 5, 7, 7, 7 }));
+        Assert.That(run.Sources["T.Widget.g.cs"], Does.Contain("public global::System.Collections.Generic.IList<string>? Tags { get; set; }"));
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+    }
+
+    [TestCase("{\"a\": [1,,2]}", "a value was expected")]
+    [TestCase("{,}", "A property name in double quotes was expected")]
+    [TestCase("{\"a\": 1 /* open", "Unterminated '/*' comment")]
+    public void Json_beyond_a_trailing_comma_or_a_comment_stays_GARM001(string text, string message)
+    {
+        GeneratorRun run = Run(new SchemaFile("/s/bad.json", text));
+
+        Assert.That(Single(run, "GARM001").GetMessage(System.Globalization.CultureInfo.InvariantCulture), Does.Contain(message));
+    }
+
     [TestCase("{\"a\": \"\\x\"}", "Invalid escape sequence")]
     [TestCase("{\"a\": \"unterminated}", "Unterminated string")]
     [TestCase("{\"a\": 01}", "',' or '}' was expected")]

@@ -48,7 +48,7 @@ public sealed class IncrementalityTests
 
     private static readonly string[] StepNamesToCheck =
     {
-        StepNames.InputFiles, StepNames.ParsedDocuments, StepNames.Index, StepNames.ResolvedDocuments, StepNames.Types, StepNames.Diagnostics,
+        StepNames.InputFiles, StepNames.ParsedFiles, StepNames.ParsedDocuments, StepNames.ParsedOperations, StepNames.Index, StepNames.ResolvedDocuments, StepNames.Types, StepNames.Diagnostics,
     };
 
     [Test]

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Net;
 using System.Reflection;
 using System.Text;
@@ -10,9 +9,10 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace GeneratedArm.Generators.Tests;
 
 /// <summary>
-/// Typed operations: <c>paths</c> × method → extension methods on <c>GeneratedArm.ArmClient</c> in
-/// <c>{Group}Operations</c> classes. Snapshot of a small spec, the real resources spec called over a scripted
-/// transport, diagnostics for what is not supported, and nothing at all without the runtime.
+/// Typed operations: one client per spec title, one <c>{Group}Operations</c> class per operation group, virtual
+/// instance methods returning ArmResponse/ArmPageable/ArmOperation. Snapshot of a small two-file client, the real
+/// resources spec called over a scripted transport, diagnostics for what is not supported, and nothing at all
+/// without the runtime.
 /// </summary>
 public sealed class OperationTests
 {
@@ -84,7 +84,7 @@ public sealed class OperationTests
                 "description": "Gets a widget by its resource ID.",
                 "parameters": [
                   { "name": "widgetId", "in": "path", "required": true, "type": "string", "x-ms-skip-url-encoding": true, "description": "The widget's resource ID, e.g. /subscriptions/{id}/resourceGroups/{name}/providers/Contoso.Widgets/widgets/{name}." },
-                  { "$ref": "common.json#/parameters/ApiVersionParameter" }
+                  { "name": "api-version", "in": "query", "required": true, "type": "string", "description": "The API version of the widget's resource type." }
                 ],
                 "responses": { "200": { "description": "OK", "schema": { "$ref": "#/definitions/Widget" } } }
               }
@@ -97,7 +97,20 @@ public sealed class OperationTests
                 "parameters": [
                   { "$ref": "common.json#/parameters/SubscriptionIdParameter" },
                   { "$ref": "common.json#/parameters/ApiVersionParameter" },
-                  { "name": "$top", "in": "query", "type": "integer", "format": "int32", "description": "At most this many." }
+                  { "name": "$top", "in": "query", "type": "integer", "format": "int32", "description": "At most this many." },
+                  { "name": "kind", "in": "query", "type": "string", "enum": ["Round", "Square"], "x-ms-enum": { "name": "WidgetKind", "modelAsString": true }, "description": "Only widgets of this kind." }
+                ],
+                "responses": { "200": { "description": "OK", "schema": { "$ref": "#/definitions/WidgetList" } } }
+              }
+            },
+            "/subscriptions/{subscriptionId}/legacyWidgets": {
+              "get": {
+                "operationId": "Widgets_ListLegacy",
+                "description": "Lists widgets the old way: this operation is pinned to an older api-version.",
+                "x-ms-pageable": { "nextLinkName": "nextLink" },
+                "parameters": [
+                  { "$ref": "common.json#/parameters/SubscriptionIdParameter" },
+                  { "name": "api-version", "in": "query", "required": true, "type": "string", "enum": ["2015-11-01"] }
                 ],
                 "responses": { "200": { "description": "OK", "schema": { "$ref": "#/definitions/WidgetList" } } }
               }
@@ -122,24 +135,77 @@ public sealed class OperationTests
         }
         """;
 
+    /// <summary>A second file of the same title (so the same client), with long-running operations of every final-state-via.</summary>
+    internal const string GadgetsSpec = """
+        {
+          "swagger": "2.0",
+          "info": { "title": "WidgetClient", "version": "2024-05-01" },
+          "paths": {
+            "/subscriptions/{subscriptionId}/gadgets/{gadgetName}": {
+              "parameters": [
+                { "$ref": "common.json#/parameters/SubscriptionIdParameter" },
+                { "name": "gadgetName", "in": "path", "required": true, "type": "string" },
+                { "$ref": "common.json#/parameters/ApiVersionParameter" }
+              ],
+              "put": {
+                "operationId": "Gadgets_Create",
+                "x-ms-long-running-operation": true,
+                "x-ms-long-running-operation-options": { "final-state-via": "original-uri" },
+                "parameters": [ { "name": "gadget", "in": "body", "required": true, "schema": { "$ref": "#/definitions/Gadget" } } ],
+                "responses": { "200": { "description": "OK", "schema": { "$ref": "#/definitions/Gadget" } }, "201": { "description": "Created", "schema": { "$ref": "#/definitions/Gadget" } } }
+              },
+              "post": {
+                "operationId": "Gadgets_Restart",
+                "x-ms-long-running-operation": true,
+                "x-ms-long-running-operation-options": { "final-state-via": "azure-async-operation" },
+                "responses": { "200": { "description": "OK", "schema": { "$ref": "#/definitions/Gadget" } }, "202": { "description": "Accepted" } }
+              },
+              "patch": {
+                "operationId": "Gadgets_Update",
+                "x-ms-long-running-operation": true,
+                "x-ms-long-running-operation-options": { "final-state-via": "operation-location" },
+                "parameters": [ { "name": "gadget", "in": "body", "required": true, "schema": { "$ref": "#/definitions/Gadget" } } ],
+                "responses": { "200": { "description": "OK", "schema": { "$ref": "#/definitions/Gadget" } }, "202": { "description": "Accepted" } }
+              },
+              "delete": {
+                "operationId": "Gadgets_Delete",
+                "x-ms-long-running-operation": true,
+                "x-ms-long-running-operation-options": { "final-state-via": "location" },
+                "responses": { "200": { "description": "OK" }, "202": { "description": "Accepted" }, "204": { "description": "No content" } }
+              }
+            }
+          },
+          "definitions": {
+            "Gadget": { "properties": { "name": { "type": "string" }, "state": { "type": "string" } } }
+          }
+        }
+        """;
+
     private static SchemaFile[] WidgetFiles() => new[]
     {
         new SchemaFile("/specs/widgets.json", WidgetsSpec, "Widgets"),
         new SchemaFile("/specs/common.json", CommonSpec, "Widgets.Common"),
     };
 
+    private static SchemaFile[] WidgetAndGadgetFiles() => new[]
+    {
+        new SchemaFile("/specs/widgets.json", WidgetsSpec, "Widgets"),
+        new SchemaFile("/specs/gadgets.json", GadgetsSpec, "Widgets"),
+        new SchemaFile("/specs/common.json", CommonSpec, "Widgets.Common"),
+    };
+
     private static string SnapshotDirectory => ApprovedFiles.Directory("operations-openapi");
 
     [Test]
-    public void Snapshot_of_the_operations_of_a_small_spec_is_unchanged()
+    public void Snapshot_of_a_client_merged_from_two_files_of_one_title_with_its_groups_is_unchanged()
     {
-        GeneratorRun run = GeneratorHarness.Run(WidgetFiles());
+        GeneratorRun run = GeneratorHarness.Run(WidgetAndGadgetFiles());
         Assert.That(run.GeneratorDiagnostics, Is.Empty, GeneratorRun.Describe(run.GeneratorDiagnostics));
         Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
 
-        // Only the operations classes: the model files belong to the model snapshots.
-        var operations = run.Sources.Where(s => s.Key.EndsWith("Operations.g.cs", StringComparison.Ordinal)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
-        Assert.That(operations.Select(s => s.Key), Is.EqualTo(new[] { "Widgets.WidgetsOperations.g.cs" }));
+        // Only the client and its groups: the model files belong to the model snapshots.
+        var operations = run.Sources.Where(s => s.Key.EndsWith("Operations.g.cs", StringComparison.Ordinal) || s.Key.EndsWith("Client.g.cs", StringComparison.Ordinal)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        Assert.That(operations.Select(s => s.Key), Is.EqualTo(new[] { "Widgets.GadgetsOperations.g.cs", "Widgets.WidgetClient.g.cs", "Widgets.WidgetsOperations.g.cs" }));
 
         ApprovedFiles.Verify(SnapshotDirectory, operations);
     }
@@ -149,60 +215,74 @@ public sealed class OperationTests
     {
         GeneratorRun run = GeneratorHarness.Run(WidgetFiles(), withRuntime: false);
 
-        Assert.That(run.Sources.Keys.Where(k => k.EndsWith("Operations.g.cs", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(run.Sources.Keys.Where(k => k.EndsWith("Operations.g.cs", StringComparison.Ordinal) || k.EndsWith("Client.g.cs", StringComparison.Ordinal)), Is.Empty);
         Assert.That(run.Sources.Keys, Does.Contain("Widgets.Widget.g.cs"));
         Assert.That(run.GeneratorDiagnostics, Is.Empty, GeneratorRun.Describe(run.GeneratorDiagnostics));
         Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
     }
 
     [Test]
-    public async Task Generated_operations_send_the_request_the_spec_describes_and_read_typed_results()
+    public async Task Generated_operations_send_the_request_the_spec_describes_and_return_typed_responses()
     {
         Assembly assembly = GeneratorHarness.Run(WidgetFiles()).LoadAssembly();
-        Type operations = assembly.GetType("Widgets.WidgetsOperations", throwOnError: true)!;
         Type widgetType = assembly.GetType("Widgets.Widget", throwOnError: true)!;
         var handler = new ScriptedHandler(request => (request.Method.Method, request.RequestUri!.PathAndQuery) switch
         {
-            ("PUT", _) => Json(HttpStatusCode.Created, """{"id":"/subscriptions/s/widgets/w 1","name":"w 1","color":"red"}"""),
-            ("GET", "/subscriptions/s/widgets?$top=1&api-version=2024-05-01") => Json(HttpStatusCode.OK, """{"value":[{"name":"a"}],"nextLink":"https://management.azure.com/subscriptions/s/widgets?page=2&api-version=2024-05-01"}"""),
+            ("PUT", _) => Json(HttpStatusCode.Created, """{"id":"/subscriptions/s/widgets/w 1","name":"w 1","color":"red"}""", ("x-ms-request-id", "put-1")),
+            ("GET", "/subscriptions/s/widgets?$top=1&kind=Square&api-version=2024-05-01") => Json(HttpStatusCode.OK, """{"value":[{"name":"a"}],"nextLink":"https://management.azure.com/subscriptions/s/widgets?page=2&api-version=2024-05-01"}"""),
             ("GET", "/subscriptions/s/widgets?page=2&api-version=2024-05-01") => Json(HttpStatusCode.OK, """{"value":[{"name":"b"}]}"""),
-            ("GET", "/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w?api-version=2024-05-01") => Json(HttpStatusCode.OK, """{"name":"w"}"""),
+            ("GET", "/subscriptions/s/legacyWidgets?api-version=2015-11-01") => Json(HttpStatusCode.OK, """{"value":[{"name":"old"}]}"""),
+            ("GET", "/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w?api-version=2021-01-01") => Json(HttpStatusCode.OK, """{"name":"w"}"""),
             ("HEAD", _) => new HttpResponseMessage(HttpStatusCode.NotFound),
             ("DELETE", _) => new HttpResponseMessage(HttpStatusCode.NoContent),
             _ => new HttpResponseMessage(HttpStatusCode.BadRequest),
         });
-        using var client = new ArmClient(new StaticTokenCredential(), new ArmClientOptions { Transport = handler });
+        using var arm = new ArmClient(new StaticTokenCredential(), new ArmClientOptions { Transport = handler });
+        object widgets = Group(NewClient(assembly, arm, "s"), "Widgets");
 
-        // PUT: path parameters escaped, the body written without read-only properties, 201 read as the model.
+        // PUT: client and path parameters escaped, the body written without read-only properties, 201 read as the model.
         object widget = Activator.CreateInstance(widgetType)!;
         widgetType.GetProperty("Name")!.SetValue(widget, "w 1");
         widgetType.GetProperty("Id")!.SetValue(widget, "ignored");
-        object created = await Invoke(operations, "CreateOrUpdateAsync", client, "s", "rg", "w 1", widget, CancellationToken.None);
+        object created = await Call(widgets, "CreateOrUpdateAsync", "rg", "w 1", widget, CancellationToken.None);
         Recorded put = handler.Requests[^1];
         Assert.That(put.Method, Is.EqualTo("PUT"));
         Assert.That(put.PathAndQuery, Is.EqualTo("/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w%201?api-version=2024-05-01"));
         Assert.That(put.Body, Is.EqualTo("""{"name":"w 1"}"""));
-        Assert.That(widgetType.GetProperty("Color")!.GetValue(created), Is.EqualTo("red"));
+        Assert.That(Property(Property(created, "Value"), "Color"), Is.EqualTo("red"));
+        Assert.That(Property(created, "Status"), Is.EqualTo(201));
+        Assert.That(Property(created, "RequestId"), Is.EqualTo("put-1"));
 
-        // Pageable: IAsyncEnumerable of the value array's items, following nextLink; optional query parameters.
+        // Pageable: the value array's items, following nextLink; an x-ms-enum query parameter takes the enum type.
+        Type kind = assembly.GetType("Widgets.WidgetKind", throwOnError: true)!;
+        object square = kind.GetProperty("Square")!.GetValue(null)!;
         var names = new List<string?>();
-        var items = (IAsyncEnumerable<object>)operations.GetMethod("ListAsync")!.Invoke(null, new object?[] { client, "s", 1, CancellationToken.None })!;
-        await foreach (object item in items)
+        await foreach (object item in (IAsyncEnumerable<object>)widgets.GetType().GetMethod("ListAsync")!.Invoke(widgets, new object?[] { 1, square, CancellationToken.None })!)
         {
-            names.Add((string?)widgetType.GetProperty("Name")!.GetValue(item));
+            names.Add((string?)Property(item, "Name"));
         }
 
         Assert.That(names, Is.EqualTo(new[] { "a", "b" }));
 
-        // x-ms-skip-url-encoding: a resource ID goes in as it is (and its leading '/' is not doubled).
-        await Invoke(operations, "GetByIdAsync", client, "/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w", CancellationToken.None);
-        Assert.That(handler.Requests[^1].PathAndQuery, Is.EqualTo("/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w?api-version=2024-05-01"));
+        // An operation pinned to its own api-version sends that one, not info.version.
+        await foreach (object item in (IAsyncEnumerable<object>)widgets.GetType().GetMethod("ListLegacyAsync")!.Invoke(widgets, new object?[] { CancellationToken.None })!)
+        {
+            Assert.That(Property(item, "Name"), Is.EqualTo("old"));
+        }
 
-        // HEAD → bool; DELETE (long-running, already final) → the response.
-        bool exists = await Invoke<bool>(operations, "CheckExistenceAsync", client, "s", "rg", "w", CancellationToken.None);
-        Assert.That(exists, Is.False);
-        ArmResponse deleted = await Invoke<ArmResponse>(operations, "DeleteAsync", client, "s", "rg", "w", CancellationToken.None);
-        Assert.That(deleted.Status, Is.EqualTo(204));
+        Assert.That(handler.Requests[^1].PathAndQuery, Is.EqualTo("/subscriptions/s/legacyWidgets?api-version=2015-11-01"));
+
+        // An open api-version of its own is the caller's; x-ms-skip-url-encoding: a resource ID goes in as it is.
+        await Call(widgets, "GetByIdAsync", "/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w", "2021-01-01", CancellationToken.None);
+        Assert.That(handler.Requests[^1].PathAndQuery, Is.EqualTo("/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w?api-version=2021-01-01"));
+
+        // HEAD → ArmResponse<bool>; DELETE (long-running, already final) → a completed ArmOperation.
+        object exists = await Call(widgets, "CheckExistenceAsync", "rg", "w", CancellationToken.None);
+        Assert.That(Property(exists, "Value"), Is.False);
+        Assert.That(Property(exists, "Status"), Is.EqualTo(404));
+        ArmOperation deleted = (ArmOperation)await Call(widgets, "DeleteAsync", WaitUntil.Completed, "rg", "w", CancellationToken.None);
+        Assert.That(deleted.HasCompleted, Is.True);
+        Assert.That(deleted.GetRawResponse().Status, Is.EqualTo(204));
         Assert.That(handler.Requests[^1].Method, Is.EqualTo("DELETE"));
     }
 
@@ -211,7 +291,6 @@ public sealed class OperationTests
     {
         string spec = WidgetsSpec.Replace("\"operationId\": \"Widgets_CreateOrUpdate\",", "\"operationId\": \"Widgets_CreateOrUpdate\", \"x-ms-long-running-operation\": true,", StringComparison.Ordinal);
         Assembly assembly = GeneratorHarness.Run(new[] { new SchemaFile("/specs/widgets.json", spec, "Widgets"), new SchemaFile("/specs/common.json", CommonSpec, "Widgets.Common") }).LoadAssembly();
-        Type operations = assembly.GetType("Widgets.WidgetsOperations", throwOnError: true)!;
         Type widgetType = assembly.GetType("Widgets.Widget", throwOnError: true)!;
         const string Resource = "/subscriptions/s/resourceGroups/rg/providers/Contoso.Widgets/widgets/w?api-version=2024-05-01";
         int polls = 0;
@@ -222,13 +301,24 @@ public sealed class OperationTests
             ("GET", Resource) => Json(HttpStatusCode.OK, """{"name":"w","color":"blue"}"""),
             _ => new HttpResponseMessage(HttpStatusCode.BadRequest),
         });
-        using var client = new ArmClient(new StaticTokenCredential(), new ArmClientOptions { Transport = handler, TimeProvider = new ImmediateTimeProvider(), Retry = new RetryOptions { NetworkTimeout = Timeout.InfiniteTimeSpan } });
+        using var arm = new ArmClient(new StaticTokenCredential(), new ArmClientOptions { Transport = handler, TimeProvider = new ImmediateTimeProvider(), Retry = new RetryOptions { NetworkTimeout = Timeout.InfiniteTimeSpan } });
+        object widgets = Group(NewClient(assembly, arm, "s"), "Widgets");
 
-        object widget = Activator.CreateInstance(widgetType)!;
-        object result = await Invoke(operations, "CreateOrUpdateAsync", client, "s", "rg", "w", widget, CancellationToken.None);
+        // Started: one request, not completed, and an Id that a new operation continues from.
+        object started = await Call(widgets, "CreateOrUpdateAsync", WaitUntil.Started, "rg", "w", Activator.CreateInstance(widgetType)!, CancellationToken.None);
+        var operation = (ArmOperation)started;
+        Assert.That(operation.HasCompleted, Is.False);
+        Assert.That(handler.Requests, Has.Count.EqualTo(1));
+
+        MethodInfo rehydrate = typeof(ArmOperation).GetMethods().Single(m => m.Name == "Rehydrate" && m.IsGenericMethod).MakeGenericMethod(widgetType);
+        object resumed = rehydrate.Invoke(null, new object[] { arm, operation.Id })!;
+        var final = (Task)resumed.GetType().GetMethod("WaitForCompletionAsync", Type.EmptyTypes.Append(typeof(CancellationToken)).ToArray())!.Invoke(resumed, new object[] { CancellationToken.None })!;
+        await final;
+        object result = Property(final, "Result")!;
 
         Assert.That(handler.Requests.Select(r => r.Method + " " + r.PathAndQuery), Is.EqualTo(new[] { "PUT " + Resource, "GET /operations/1?api-version=2024-05-01", "GET /operations/1?api-version=2024-05-01", "GET " + Resource }));
-        Assert.That(widgetType.GetProperty("Color")!.GetValue(result), Is.EqualTo("blue"));
+        Assert.That(Property(Property(result, "Value"), "Color"), Is.EqualTo("blue"));
+        Assert.That(Property(resumed, "HasCompleted"), Is.True);
 
         static HttpResponseMessage Accepted(string json)
         {
@@ -240,7 +330,25 @@ public sealed class OperationTests
     }
 
     [Test]
-    public async Task ResourceGroups_GetAsync_of_the_real_resources_spec_gets_the_typed_resource_group()
+    public void Each_final_state_via_reaches_the_runtime_and_HEAD_returns_ArmResponse_of_bool()
+    {
+        GeneratorRun run = GeneratorHarness.Run(WidgetAndGadgetFiles());
+        string gadgets = run.Sources["Widgets.GadgetsOperations.g.cs"];
+        string widgets = run.Sources["Widgets.WidgetsOperations.g.cs"];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(gadgets, Does.Contain("Task<global::GeneratedArm.ArmOperation<global::Widgets.Gadget>> CreateAsync(global::GeneratedArm.WaitUntil waitUntil, string gadgetName, global::Widgets.Gadget gadget,"));
+            Assert.That(gadgets, Does.Contain("ArmFinalStateVia.OriginalUri").And.Contain("ArmFinalStateVia.AzureAsyncOperation").And.Contain("ArmFinalStateVia.OperationLocation").And.Contain("ArmFinalStateVia.Location"));
+            Assert.That(gadgets, Does.Contain("Task<global::GeneratedArm.ArmOperation> DeleteAsync(global::GeneratedArm.WaitUntil waitUntil, string gadgetName,"));
+            Assert.That(widgets, Does.Contain("Task<global::GeneratedArm.ArmResponse<bool>> CheckExistenceAsync(string resourceGroupName, string widgetName,"));
+            Assert.That(widgets, Does.Contain("global::GeneratedArm.ArmPageable<global::Widgets.Widget> ListAsync(int? top = null, global::Widgets.WidgetKind? kind = null,"));
+            Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+        });
+    }
+
+    [Test]
+    public async Task ResourceManagementClient_of_the_real_resources_spec_gets_the_typed_resource_group()
     {
         string? specs = GeneratorHarness.SpecsRoot;
         string root = specs is null ? string.Empty : Path.Combine(specs, "azure-rest-api-specs", "specification");
@@ -260,13 +368,17 @@ public sealed class OperationTests
         Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
 
         Assembly assembly = run.LoadAssembly();
-        Type operations = assembly.GetType("Arm.Resources.ResourceGroupsOperations", throwOnError: true)!;
+        Type clientType = assembly.GetType("Arm.Resources.ResourceManagementClient", throwOnError: true)!;
         var handler = new ScriptedHandler(_ => Json(HttpStatusCode.OK, """{"id":"/subscriptions/98f51385-2edc-4b79-bed9-7718de4cb861/resourceGroups/DevTest","name":"DevTest","type":"Microsoft.Resources/resourceGroups","location":"westus","properties":{"provisioningState":"Succeeded"}}"""));
-        using var client = new ArmClient(new StaticTokenCredential(), new ArmClientOptions { Transport = handler });
+        using var arm = new ArmClient(new StaticTokenCredential(), new ArmClientOptions { Transport = handler });
 
-        MethodInfo get = operations.GetMethod("GetAsync")!;
-        Assert.That(get.GetParameters().Select(p => p.Name), Is.EqualTo(new[] { "client", "subscriptionId", "resourceGroupName", "cancellationToken" }));
-        object group = await Invoke(operations, "GetAsync", client, "98f51385-2edc-4b79-bed9-7718de4cb861", "DevTest", CancellationToken.None);
+        // subscriptionId is a client parameter (a global parameter without x-ms-parameter-location: method).
+        Assert.That(clientType.GetConstructors().Single().GetParameters().Select(p => p.Name), Is.EqualTo(new[] { "arm", "subscriptionId" }));
+        object groups = Group(NewClient(assembly, arm, "98f51385-2edc-4b79-bed9-7718de4cb861", "Arm.Resources.ResourceManagementClient"), "ResourceGroups");
+        MethodInfo get = groups.GetType().GetMethod("GetAsync")!;
+        Assert.That(get.GetParameters().Select(p => p.Name), Is.EqualTo(new[] { "resourceGroupName", "cancellationToken" }));
+        Assert.That(get.IsVirtual, Is.True);
+        object group = Property(await Call(groups, "GetAsync", "DevTest", CancellationToken.None), "Value")!;
 
         Recorded request = handler.Requests.Single();
         Assert.Multiple(() =>
@@ -275,16 +387,15 @@ public sealed class OperationTests
             Assert.That(request.PathAndQuery, Is.EqualTo("/subscriptions/98f51385-2edc-4b79-bed9-7718de4cb861/resourcegroups/DevTest?api-version=2021-04-01"));
             Assert.That(request.Authorization, Is.EqualTo("Bearer static-token"));
             Assert.That(group.GetType().FullName, Is.EqualTo("Arm.Resources.ResourceGroup"));
-            Assert.That(group.GetType().GetProperty("Name")!.GetValue(group), Is.EqualTo("DevTest"));
-            Assert.That(group.GetType().GetProperty("Location")!.GetValue(group), Is.EqualTo("westus"));
-            object properties = group.GetType().GetProperty("Properties")!.GetValue(group)!;
-            Assert.That(properties.GetType().GetProperty("ProvisioningState")!.GetValue(properties), Is.EqualTo("Succeeded"));
+            Assert.That(Property(group, "Name"), Is.EqualTo("DevTest"));
+            Assert.That(Property(group, "Location"), Is.EqualTo("westus"));
+            Assert.That(Property(Property(group, "Properties"), "ProvisioningState"), Is.EqualTo("Succeeded"));
         });
 
-        // The class carries the spec's api-version; a delete of two strings must not be shadowed by ArmClient.DeleteAsync(path, apiVersion).
-        Assert.That(operations.GetField("ApiVersion")!.GetValue(null), Is.EqualTo("2021-04-01"));
-        Assert.That(operations.GetMethod("DeleteAsync"), Is.Null);
-        Assert.That(operations.GetMethod("DeleteResourceGroupsAsync"), Is.Not.Null);
+        // DeleteAsync keeps its name (no ArmClient method to dodge); the generic *ById operations take the resource type's api-version.
+        Assert.That(groups.GetType().GetMethod("DeleteAsync")!.GetParameters().Select(p => p.Name), Is.EqualTo(new[] { "waitUntil", "resourceGroupName", "forceDeletionTypes", "cancellationToken" }));
+        object resourcesGroup = Property(NewClient(assembly, arm, "s", "Arm.Resources.ResourceManagementClient"), "Resources")!;
+        Assert.That(resourcesGroup.GetType().GetMethod("GetByIdAsync")!.GetParameters().Select(p => p.Name), Is.EqualTo(new[] { "resourceId", "apiVersion", "cancellationToken" }));
     }
 
     [Test]
@@ -330,24 +441,51 @@ public sealed class OperationTests
         string source = run.Sources["Widgets.WidgetsOperations.g.cs"];
 
         // Ordinal order of (name, operationId): Widgets_CheckExistence keeps GetAsync, Widgets_Get becomes Get2Async.
-        Assert.That(source, Does.Contain("Task<bool> GetAsync(").And.Contain("Task<global::Widgets.Widget> Get2Async("));
+        Assert.That(source, Does.Contain("ArmResponse<bool>> GetAsync(").And.Contain("ArmResponse<global::Widgets.Widget>> Get2Async("));
         Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
     }
 
     [Test]
-    public void Two_files_with_the_same_group_in_one_namespace_get_distinct_classes_in_path_order_with_GARM004()
+    public void Two_titles_with_the_same_group_in_one_namespace_get_distinct_classes_in_order_with_GARM004()
     {
         GeneratorRun run = GeneratorHarness.Run(new[]
         {
             new SchemaFile("/specs/b.json", WidgetsSpec, "Same"),
-            new SchemaFile("/specs/a.json", WidgetsSpec.Replace("2024-05-01", "2023-01-01", StringComparison.Ordinal), "Same"),
+            new SchemaFile("/specs/a.json", WidgetsSpec.Replace("2024-05-01", "2023-01-01", StringComparison.Ordinal).Replace("WidgetClient", "OldWidgetClient", StringComparison.Ordinal), "Same"),
             new SchemaFile("/specs/common.json", CommonSpec, "Same.Common"),
         });
 
         IReadOnlyDictionary<string, string> sources = run.Sources;
-        Assert.That(sources["Same.WidgetsOperations.g.cs"], Does.Contain("ApiVersion = \"2023-01-01\""));
-        Assert.That(sources["Same.WidgetsOperations2.g.cs"], Does.Contain("ApiVersion = \"2024-05-01\""));
+        Assert.That(sources["Same.OldWidgetClient.g.cs"], Does.Contain("public virtual WidgetsOperations Widgets { get; }"));
+        Assert.That(sources["Same.WidgetClient.g.cs"], Does.Contain("public virtual WidgetsOperations2 Widgets { get; }"));
+        Assert.That(sources["Same.WidgetsOperations.g.cs"], Does.Contain("\"2023-01-01\""));
+        Assert.That(sources["Same.WidgetsOperations2.g.cs"], Does.Contain("\"2024-05-01\""));
         Assert.That(run.GeneratorDiagnostics.Where(d => d.Id == "GARM004" && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("WidgetsOperations2", StringComparison.Ordinal)), Has.Exactly(1).Items);
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+    }
+
+    [Test]
+    public void A_client_or_group_class_named_like_a_model_gets_a_numbered_name_with_GARM004()
+    {
+        string spec = WidgetsSpec
+            .Replace("\"title\": \"WidgetClient\"", "\"title\": \"Widget\"", StringComparison.Ordinal)
+            .Replace("\"WidgetList\": {", "\"WidgetsOperations\": { \"properties\": { \"x\": { \"type\": \"string\" } } },\n            \"WidgetList\": {", StringComparison.Ordinal);
+        GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/specs/widgets.json", spec, "Widgets"), new SchemaFile("/specs/common.json", CommonSpec, "Widgets.Common") });
+
+        Assert.That(run.Sources.Keys, Does.Contain("Widgets.Widget2.g.cs").And.Contain("Widgets.WidgetsOperations2.g.cs").And.Contain("Widgets.WidgetsOperations.g.cs"));
+        Assert.That(run.Sources["Widgets.Widget2.g.cs"], Does.Contain("public virtual WidgetsOperations2 Widgets { get; }"));
+        Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "GARM004", "GARM004" }), GeneratorRun.Describe(run.GeneratorDiagnostics));
+        Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
+    }
+
+    [Test]
+    public void A_group_named_like_its_client_gets_a_numbered_property_with_GARM004()
+    {
+        string spec = WidgetsSpec.Replace("\"operationId\": \"Widgets_Get\",", "\"operationId\": \"WidgetClient_Get\",", StringComparison.Ordinal);
+        GeneratorRun run = GeneratorHarness.Run(new[] { new SchemaFile("/specs/widgets.json", spec, "Widgets"), new SchemaFile("/specs/common.json", CommonSpec, "Widgets.Common") });
+
+        Assert.That(run.Sources["Widgets.WidgetClient.g.cs"], Does.Contain("public virtual WidgetClientOperations WidgetClient2 { get; }"));
+        Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "GARM004" }));
         Assert.That(run.CompileProblems, Is.Empty, GeneratorRun.Describe(run.CompileProblems));
     }
 
@@ -402,7 +540,7 @@ public sealed class OperationTests
     }
 
     [Test]
-    public void Editing_a_model_description_re_emits_no_operations_and_editing_an_operation_re_emits_only_its_class()
+    public void Editing_a_model_description_re_emits_no_operations_and_editing_an_operation_re_emits_only_its_group_and_no_model()
     {
         SchemaFile[] files = WidgetFiles();
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation(true, "namespace Consumer { internal static class A { } }");
@@ -415,26 +553,46 @@ public sealed class OperationTests
         Assert.That(Reasons(result, StepNames.ParsedOperations), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
         Assert.That(Reasons(result, StepNames.OperationGroups), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
 
-        driver = driver.ReplaceAdditionalText(modelEdit, new InMemoryAdditionalText(files[0].Path, WidgetsSpec.Replace("Deletes a widget.", "Deletes a widget for good.", StringComparison.Ordinal)));
+        driver = driver.ReplaceAdditionalText(modelEdit, new InMemoryAdditionalText(files[0].Path, modelEdit.GetText()!.ToString().Replace("Deletes a widget.", "Deletes a widget for good.", StringComparison.Ordinal)));
         driver = driver.RunGenerators(compilation);
         result = driver.GetRunResult().Results.Single();
         Assert.That(Reasons(result, StepNames.OperationGroups), Is.EqualTo(new[] { IncrementalStepRunReason.Modified }));
+        Assert.That(Reasons(result, StepNames.Clients), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
+
+        // One parse served both: the file was parsed once, and no model file is emitted again.
+        Assert.That(result.TrackedSteps[StepNames.ParsedFiles].SelectMany(s => s.Outputs).Count(o => o.Reason == IncrementalStepRunReason.Modified), Is.EqualTo(1));
+        Assert.That(Reasons(result, StepNames.Types), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
     }
 
     private static IncrementalStepRunReason[] Reasons(GeneratorRunResult result, string step)
         => result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
 
-    private static async Task<object> Invoke(Type type, string name, params object?[] arguments)
+    /// <summary>The client, created as a consumer does: <c>new WidgetClient(arm, subscriptionId)</c>.</summary>
+    private static object NewClient(Assembly assembly, ArmClient arm, string subscriptionId, string type = "Widgets.WidgetClient")
+        => Activator.CreateInstance(assembly.GetType(type, throwOnError: true)!, arm, subscriptionId)!;
+
+    private static object Group(object client, string property) => Property(client, property)!;
+
+    private static object? Property(object? target, string name) => target!.GetType().GetProperty(name)!.GetValue(target);
+
+    /// <summary>Calls an instance method returning a Task and returns its result.</summary>
+    private static async Task<object> Call(object target, string name, params object?[] arguments)
     {
-        var task = (Task)type.GetMethod(name)!.Invoke(null, arguments)!;
+        var task = (Task)target.GetType().GetMethod(name)!.Invoke(target, arguments)!;
         await task.ConfigureAwait(false);
         return task.GetType().GetProperty("Result")!.GetValue(task)!;
     }
 
-    private static async Task<T> Invoke<T>(Type type, string name, params object?[] arguments) => (T)await Invoke(type, name, arguments).ConfigureAwait(false);
+    private static HttpResponseMessage Json(HttpStatusCode status, string json, params (string Name, string Value)[] headers)
+    {
+        var response = new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        foreach ((string name, string value) in headers)
+        {
+            response.Headers.Add(name, value);
+        }
 
-    private static HttpResponseMessage Json(HttpStatusCode status, string json)
-        => new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        return response;
+    }
 
     private sealed record Recorded(string Method, string PathAndQuery, string? Authorization, string? Body);
 

@@ -296,6 +296,17 @@ public sealed class SerializationBehaviourTests
         }
     }
 
+    [TestCase("2024-02-29T13:14:15Z")]
+    [TestCase("2024-02-29T13:14:15.1234567Z")]
+    [TestCase("2024-02-29T13:14:15+02:00")]
+    [TestCase("2024-02-29T13:14:15.5-07:30")]
+    public void A_date_time_is_written_back_with_the_spelling_ARM_used_Z_for_UTC(string value)
+    {
+        object formats = Read("Formats", "{\"dateTime\":\"" + value + "\"}");
+
+        Assert.That(Write("Formats", formats), Is.EqualTo("{\"dateTime\":\"" + value + "\"}"));
+    }
+
     [Test]
     public void Without_the_runtime_the_models_compile_and_do_not_implement_IArmModel()
     {

@@ -64,16 +64,7 @@ internal static partial class ModelEmitter
         w.Line("/// <summary>Writes the value as a JSON string.</summary>");
         w.Line($"public void WriteJson({Writer} writer) => writer.WriteStringValue(_value ?? string.Empty);");
         w.Line();
-        w.Line($"/// <summary>Lets <see cref=\"{Json}.JsonSerializer\"/> use the generated reader and writer.</summary>");
-        w.Line(GeneratedCode);
-        w.Line($"public sealed class GeneratedJsonConverter : {Json}.Serialization.JsonConverter<{self}>");
-        w.Open();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override {self} Read(ref {Reader} reader, global::System.Type typeToConvert, {Json}.JsonSerializerOptions options) => {self}.ReadJson(ref reader);");
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override void Write({Writer} writer, {self} value, {Json}.JsonSerializerOptions options) => value.WriteJson(writer);");
-        w.Close();
+        EmitConverter(w, $"Lets <see cref=\"{Json}.JsonSerializer\"/> use the generated reader and writer.", self, string.Empty, $"{self}.ReadJson(ref reader)", "value.WriteJson(writer)");
         w.Close();
     }
 
@@ -157,16 +148,13 @@ internal static partial class ModelEmitter
         w.Line("return false;");
         w.Close();
         w.Line();
-        w.Line($"/// <summary>Lets <see cref=\"{Json}.JsonSerializer\"/> read and write <see cref=\"{type.Name}\"/> by its JSON values.</summary>");
-        w.Line(GeneratedCode);
-        w.Line($"public sealed class GeneratedJsonConverter : {Json}.Serialization.JsonConverter<{self}>");
-        w.Open();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override {self} Read(ref {Reader} reader, global::System.Type typeToConvert, {Json}.JsonSerializerOptions options) => FromSerialString(reader.GetString() ?? throw new {JsonException}(\"A JSON string was expected for {type.Name}.\"));");
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override void Write({Writer} writer, {self} value, {Json}.JsonSerializerOptions options) => writer.WriteStringValue(value.ToSerialString());");
-        w.Close();
+        EmitConverter(
+            w,
+            $"Lets <see cref=\"{Json}.JsonSerializer\"/> read and write <see cref=\"{type.Name}\"/> by its JSON values.",
+            self,
+            string.Empty,
+            $"FromSerialString(reader.GetString() ?? throw new {JsonException}(\"A JSON string was expected for {type.Name}.\"))",
+            "writer.WriteStringValue(value.ToSerialString())");
         w.Close();
     }
 }

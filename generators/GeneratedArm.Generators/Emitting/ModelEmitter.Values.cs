@@ -335,7 +335,8 @@ internal static partial class ModelEmitter
     /// </summary>
     private static string? WriteWithNameStatement(TypeRefModel type, string name, string value) => type.Kind switch
     {
-        TypeRefKind.String or TypeRefKind.DateTime or TypeRefKind.Uuid => $"writer.WriteString({name}, {value});",
+        TypeRefKind.String or TypeRefKind.Uuid => $"writer.WriteString({name}, {value});",
+        TypeRefKind.DateTime => $"if ({value}.Offset == global::System.TimeSpan.Zero) {{ writer.WriteString({name}, {value}.UtcDateTime); }} else {{ writer.WriteString({name}, {value}); }}",
         TypeRefKind.Int32 or TypeRefKind.Int64 or TypeRefKind.Float or TypeRefKind.Double => $"writer.WriteNumber({name}, {value});",
         TypeRefKind.Boolean => $"writer.WriteBoolean({name}, {value});",
         _ => null,
@@ -343,7 +344,10 @@ internal static partial class ModelEmitter
 
     private static string WriteStatement(TypeRefModel type, string value) => type.Kind switch
     {
-        TypeRefKind.String or TypeRefKind.DateTime or TypeRefKind.Uuid => $"writer.WriteStringValue({value});",
+        TypeRefKind.String or TypeRefKind.Uuid => $"writer.WriteStringValue({value});",
+
+        // UTC is written with 'Z' (as ARM writes it and as it was read), not '+00:00': a read-write round trip keeps the spelling.
+        TypeRefKind.DateTime => $"if ({value}.Offset == global::System.TimeSpan.Zero) {{ writer.WriteStringValue({value}.UtcDateTime); }} else {{ writer.WriteStringValue({value}); }}",
         TypeRefKind.Int32 or TypeRefKind.Int64 or TypeRefKind.Float or TypeRefKind.Double => $"writer.WriteNumberValue({value});",
         TypeRefKind.Boolean => $"writer.WriteBooleanValue({value});",
         TypeRefKind.DateTimeRfc1123 => $"writer.WriteStringValue({value}.ToString(\"R\", {Invariant}));",

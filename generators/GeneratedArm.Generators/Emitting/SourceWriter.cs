@@ -19,6 +19,15 @@ internal sealed class SourceWriter
         _builder.Append('\n');
     }
 
+    /// <summary>Writes a multi-line block (a raw-string template) line by line at the current indentation.</summary>
+    public void Lines(string block)
+    {
+        foreach (string line in block.Replace("\r\n", "\n").Split('\n'))
+        {
+            Line(line);
+        }
+    }
+
     public void Open(string text)
     {
         Line(text);

@@ -9,12 +9,13 @@ internal sealed class JsonDocumentText
 {
     private readonly int[] _lineStarts;
 
-    private JsonDocumentText(string path, string text, JsonNode? root, JsonParseError? error)
+    private JsonDocumentText(string path, string text, JsonNode? root, JsonParseError? error, IReadOnlyList<JsonLeniency> leniencies)
     {
         Path = path;
         Text = text;
         Root = root;
         Error = error;
+        Leniencies = leniencies;
         var starts = new List<int> { 0 };
         for (int i = 0; i < text.Length; i++)
         {
@@ -35,20 +36,24 @@ internal sealed class JsonDocumentText
 
     public JsonParseError? Error { get; }
 
+    /// <summary>Trailing commas and comments the parser accepted (reported as GARM009).</summary>
+    public IReadOnlyList<JsonLeniency> Leniencies { get; }
+
     public static JsonDocumentText Parse(string path, string text)
     {
         JsonNode? root = null;
         JsonParseError? error = null;
+        IReadOnlyList<JsonLeniency> leniencies = System.Array.Empty<JsonLeniency>();
         try
         {
-            root = JsonParser.Parse(text);
+            root = JsonParser.Parse(text, out leniencies);
         }
         catch (JsonParseException ex)
         {
             error = new JsonParseError(ex.Message, ex.Offset, ex.Pointer);
         }
 
-        return new JsonDocumentText(path, text, root, error);
+        return new JsonDocumentText(path, text, root, error, leniencies);
     }
 
     /// <summary>The zero-based line and character of <paramref name="offset"/>.</summary>

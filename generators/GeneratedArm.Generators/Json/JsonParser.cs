@@ -39,6 +39,7 @@ internal sealed class JsonParser
 
     private readonly string _text;
     private readonly StringBuilder _buffer = new();
+    private readonly List<JsonLeniency> _leniencies = new();
     private int _pos;
 
     private JsonParser(string text)
@@ -46,9 +47,16 @@ internal sealed class JsonParser
         _text = text;
     }
 
-    public static JsonNode Parse(string text)
+    public static JsonNode Parse(string text) => Parse(text, out _);
+
+    /// <summary>
+    /// Parses <paramref name="text"/>, accepting what AutoRest accepts beyond RFC 8259 — a trailing comma before
+    /// <c>}</c> or <c>]</c>, and <c>//</c> or <c>/* */</c> comments — and listing each in <paramref name="leniencies"/>.
+    /// </summary>
+    public static JsonNode Parse(string text, out IReadOnlyList<JsonLeniency> leniencies)
     {
         var parser = new JsonParser(text);
+        leniencies = parser._leniencies;
         if (text.Length > 0 && text[0] == '\uFEFF')
         {
             parser._pos = 1;
@@ -149,6 +157,12 @@ internal sealed class JsonParser
             if (next == ',')
             {
                 _pos++;
+                if (TrailingComma('}'))
+                {
+                    node.End = _pos;
+                    return node;
+                }
+
                 continue;
             }
 
@@ -185,6 +199,12 @@ internal sealed class JsonParser
             if (next == ',')
             {
                 _pos++;
+                if (TrailingComma(']'))
+                {
+                    node.End = _pos;
+                    return node;
+                }
+
                 continue;
             }
 
@@ -337,6 +357,21 @@ internal sealed class JsonParser
 
     private char Peek() => _pos < _text.Length ? _text[_pos] : '\0';
 
+    /// <summary>After a ',': if <paramref name="close"/> follows, records the trailing comma and consumes the close.</summary>
+    private bool TrailingComma(char close)
+    {
+        int comma = _pos - 1;
+        SkipWhitespace();
+        if (Peek() != close)
+        {
+            return false;
+        }
+
+        _leniencies.Add(new JsonLeniency(comma, "a trailing comma before '" + close + "'"));
+        _pos++;
+        return true;
+    }
+
     private void SkipWhitespace()
     {
         while (_pos < _text.Length)
@@ -346,10 +381,49 @@ internal sealed class JsonParser
             {
                 _pos++;
             }
+            else if (c == '/' && _pos + 1 < _text.Length && _text[_pos + 1] is '/' or '*')
+            {
+                SkipComment();
+            }
             else
             {
                 return;
             }
         }
     }
+
+    private void SkipComment()
+    {
+        int start = _pos;
+        if (_text[_pos + 1] == '/')
+        {
+            int end = _text.IndexOf('\n', _pos);
+            _pos = end < 0 ? _text.Length : end;
+            _leniencies.Add(new JsonLeniency(start, "a '//' comment"));
+            return;
+        }
+
+        int close = _text.IndexOf("*/", _pos + 2, StringComparison.Ordinal);
+        if (close < 0)
+        {
+            throw new JsonParseException("Unterminated '/*' comment", start, "#");
+        }
+
+        _pos = close + 2;
+        _leniencies.Add(new JsonLeniency(start, "a '/* */' comment"));
+    }
+}
+
+/// <summary>Something the parser accepted that strict JSON does not allow, and where.</summary>
+internal readonly struct JsonLeniency
+{
+    public JsonLeniency(int offset, string what)
+    {
+        Offset = offset;
+        What = what;
+    }
+
+    public int Offset { get; }
+
+    public string What { get; }
 }

@@ -10,21 +10,24 @@ internal sealed record LocationInfo(string Path, TextSpan Span, LinePositionSpan
     public Location ToLocation() => Location.Create(Path, Span, LineSpan);
 }
 
-/// <summary>A diagnostic as data: the descriptor's ID, the message arguments and where.</summary>
-internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
+/// <summary>
+/// A diagnostic as data: its descriptor (a static singleton, equal by value), the message arguments and where.
+/// </summary>
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments)
 {
+    public string Id => Descriptor.Id;
+
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments)
-        => new(descriptor.Id, location, arguments.ToEquatableArray());
+        => new(descriptor, location, arguments.ToEquatableArray());
 
     public Diagnostic ToDiagnostic()
     {
-        DiagnosticDescriptor descriptor = DiagnosticDescriptors.ById(Id);
         object[] args = new object[Arguments.Count];
         for (int i = 0; i < args.Length; i++)
         {
             args[i] = Arguments[i];
         }
 
-        return Diagnostic.Create(descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, args);
+        return Diagnostic.Create(Descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, args);
     }
 }

@@ -20,29 +20,10 @@ internal sealed record SchemaRef(string Path, string Pointer)
     public override string ToString() => Path + Pointer;
 }
 
-/// <summary>The primitive a scalar schema maps to (type plus format).</summary>
-internal enum PrimitiveKind
-{
-    String,
-    Int32,
-    Int64,
-    Float,
-    Double,
-    Boolean,
-    DateTime,
-    DateTimeRfc1123,
-    Date,
-    Duration,
-    Uuid,
-    Bytes,
-    Uri,
-    UnixTime,
-}
-
 /// <summary>The structure of a property's schema before cross-file resolution.</summary>
 internal enum ShapeKind
 {
-    /// <summary>A scalar; see <see cref="ShapeSpec.Primitive"/>.</summary>
+    /// <summary>A scalar; see <see cref="ShapeSpec.Primitive"/> (one of the scalar kinds of <see cref="TypeRefKind"/>).</summary>
     Primitive,
 
     /// <summary>A reference to a declaration (possibly in another file); resolved against the index.</summary>
@@ -62,11 +43,11 @@ internal enum ShapeKind
 /// The unresolved type of a value. <see cref="Location"/> and <see cref="RefText"/> are kept for
 /// reporting a $ref that the index cannot resolve.
 /// </summary>
-internal sealed record ShapeSpec(ShapeKind Kind, PrimitiveKind Primitive = PrimitiveKind.String, SchemaRef? Ref = null, ShapeSpec? Element = null, string? RefText = null, LocationInfo? Location = null, string? SourcePointer = null)
+internal sealed record ShapeSpec(ShapeKind Kind, TypeRefKind Primitive = TypeRefKind.String, SchemaRef? Ref = null, ShapeSpec? Element = null, string? RefText = null, LocationInfo? Location = null, string? SourcePointer = null)
 {
     public static readonly ShapeSpec Any = new(ShapeKind.Any);
 
-    public static ShapeSpec Scalar(PrimitiveKind primitive) => new(ShapeKind.Primitive, primitive);
+    public static ShapeSpec Scalar(TypeRefKind primitive) => new(ShapeKind.Primitive, primitive);
 }
 
 /// <summary>What a declaration becomes.</summary>
@@ -103,20 +84,34 @@ internal sealed record PropSpec(
 internal sealed record EnumValueSpec(string Value, string Name, string? Description);
 
 /// <summary>A schema that may become a type: a definition, a $defs entry, a document root or a named inline schema.</summary>
-internal sealed record DeclSpec(
-    string Pointer,
-    string Key,
-    string Name,
-    DeclKind Kind,
-    string? Description,
-    LocationInfo Location,
-    SchemaRef? Base,
-    EquatableArray<PropSpec> Properties,
-    string? Discriminator,
-    string? DiscriminatorValue,
-    bool IsUnknownSubtype,
-    EquatableArray<EnumValueSpec> EnumValues,
-    ShapeSpec? Alias);
+internal sealed record DeclSpec
+{
+    public required string Pointer { get; init; }
+
+    public required string Key { get; init; }
+
+    public required string Name { get; init; }
+
+    public required DeclKind Kind { get; init; }
+
+    public string? Description { get; init; }
+
+    public required LocationInfo Location { get; init; }
+
+    public SchemaRef? Base { get; init; }
+
+    public EquatableArray<PropSpec> Properties { get; init; } = EquatableArray<PropSpec>.Empty;
+
+    public string? Discriminator { get; init; }
+
+    public string? DiscriminatorValue { get; init; }
+
+    public bool IsUnknownSubtype { get; init; }
+
+    public EquatableArray<EnumValueSpec> EnumValues { get; init; } = EquatableArray<EnumValueSpec>.Empty;
+
+    public ShapeSpec? Alias { get; init; }
+}
 
 /// <summary>The parse step's output for one file.</summary>
 internal sealed record DocumentSpec(
@@ -128,6 +123,12 @@ internal sealed record DocumentSpec(
     EquatableArray<DiagnosticInfo> Diagnostics,
     string SourcePath);
 
+/// <summary>
+/// The one parse of one file, split at once into the models and the operations, so an edit of one part leaves the
+/// other's downstream steps cached.
+/// </summary>
+internal sealed record ParsedFile(DocumentSpec Document, OperationDocumentSpec Operations);
+
 /// <summary>A member's final C# name, keyed by its JSON name.</summary>
 internal sealed record MemberName(string JsonName, string Name, ShapeSpec? Shape = null);
 
@@ -138,21 +139,34 @@ internal sealed record MemberName(string JsonName, string Name, ShapeSpec? Shape
 internal sealed record ForwardSpec(string Name, string Via, string Target, ShapeSpec Shape);
 
 /// <summary>One declaration as every other file sees it: where it is, its final C# name, and how to use it.</summary>
-internal sealed record IndexEntry(
-    string Path,
-    string Pointer,
-    string Namespace,
-    string Name,
-    DeclKind Kind,
-    ShapeSpec? Alias,
-    SchemaRef? Base,
-    string? Discriminator,
-    string? DiscriminatorValue,
-    bool IsUnknownSubtype,
-    EquatableArray<MemberName> Members,
-    ShapeSpec? DiscriminatorShape,
-    EquatableArray<ForwardSpec> Forwards)
+internal sealed record IndexEntry
 {
+    public required string Path { get; init; }
+
+    public required string Pointer { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required string Name { get; init; }
+
+    public required DeclKind Kind { get; init; }
+
+    public ShapeSpec? Alias { get; init; }
+
+    public SchemaRef? Base { get; init; }
+
+    public string? Discriminator { get; init; }
+
+    public string? DiscriminatorValue { get; init; }
+
+    public bool IsUnknownSubtype { get; init; }
+
+    public EquatableArray<MemberName> Members { get; init; } = EquatableArray<MemberName>.Empty;
+
+    public ShapeSpec? DiscriminatorShape { get; init; }
+
+    public EquatableArray<ForwardSpec> Forwards { get; init; } = EquatableArray<ForwardSpec>.Empty;
+
     public string FullName => "global::" + Namespace + "." + Name;
 }
 
@@ -166,7 +180,10 @@ internal sealed record IndexSpec(
     EquatableArray<MemberName> Ids,
     EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>A resolved type, ready to emit.</summary>
+/// <summary>
+/// The kind of a type: the scalars first (String … UnixTime, the one primitive-kind enum a schema's type and format
+/// map to), then the composite kinds a resolved <see cref="TypeRefModel"/> can also have.
+/// </summary>
 internal enum TypeRefKind
 {
     String,
@@ -211,27 +228,48 @@ internal sealed record SubtypeModel(string Value, string FullName);
 internal sealed record ForwardModel(string Name, string Via, string Target, TypeRefModel Type, string NestedType);
 
 /// <summary>Everything the emitter needs for one generated type (one source file).</summary>
-internal sealed record TypeSpec(
-    string HintName,
-    string Namespace,
-    string Name,
-    DeclKind Kind,
-    string? Description,
-    string SourcePath,
-    string SourcePointer,
-    string? BaseType,
-    bool IsSealed,
-    EquatableArray<PropertyModel> Properties,
-    string? DiscriminatorJsonName,
-    EquatableArray<SubtypeModel> Subtypes,
-    string? UnknownSubtype,
-    string? SelfDiscriminatorValue,
-    string? DiscriminatorPropertyName,
-    TypeRefModel? DiscriminatorPropertyType,
-    bool IsUnknownSubtype,
-    EquatableArray<EnumValueSpec> EnumValues,
-    EquatableArray<ForwardModel> Forwards = default)
+internal sealed record TypeSpec
 {
+    public required string HintName { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required string Name { get; init; }
+
+    public required DeclKind Kind { get; init; }
+
+    public string? Description { get; init; }
+
+    public required string SourcePath { get; init; }
+
+    public required string SourcePointer { get; init; }
+
+    /// <summary>The base class's full name, if the type derives from another.</summary>
+    public string? BaseType { get; init; }
+
+    public bool IsSealed { get; init; }
+
+    public EquatableArray<PropertyModel> Properties { get; init; } = EquatableArray<PropertyModel>.Empty;
+
+    /// <summary>The discriminator's JSON name when this type dispatches to subtypes.</summary>
+    public string? DiscriminatorJsonName { get; init; }
+
+    public EquatableArray<SubtypeModel> Subtypes { get; init; } = EquatableArray<SubtypeModel>.Empty;
+
+    public string? UnknownSubtype { get; init; }
+
+    public string? SelfDiscriminatorValue { get; init; }
+
+    public string? DiscriminatorPropertyName { get; init; }
+
+    public TypeRefModel? DiscriminatorPropertyType { get; init; }
+
+    public bool IsUnknownSubtype { get; init; }
+
+    public EquatableArray<EnumValueSpec> EnumValues { get; init; } = EquatableArray<EnumValueSpec>.Empty;
+
+    public EquatableArray<ForwardModel> Forwards { get; init; } = EquatableArray<ForwardModel>.Empty;
+
     public string FullName => "global::" + Namespace + "." + Name;
 }
 

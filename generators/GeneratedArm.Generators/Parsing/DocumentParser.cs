@@ -40,15 +40,25 @@ internal sealed class DocumentParser
         _doc = doc;
     }
 
+    /// <summary>The models of one file.</summary>
     public static DocumentSpec Parse(InputFile file, System.Threading.CancellationToken cancellationToken = default)
+        => ParseFile(file, cancellationToken).Document;
+
+    /// <summary>One parse of one file: its models and (for OpenAPI 2.0) its operations.</summary>
+    public static ParsedFile ParseFile(InputFile file, System.Threading.CancellationToken cancellationToken = default)
     {
         string path = PathUtil.Normalize(file.Path);
+        var noOperations = new OperationDocumentSpec { Path = path, SourcePath = file.Path, Namespace = file.Namespace };
         try
         {
             // Locations use the path as the compiler knows it (so IDEs can open it); references use the normalized one.
             JsonDocumentText doc = JsonDocumentText.Parse(file.Path, file.Text);
             var parser = new DocumentParser(file, path, doc);
-            return parser.Run(cancellationToken);
+            DocumentSpec document = parser.Run(cancellationToken);
+            OperationDocumentSpec operations = document.Kind == DocumentKind.OpenApi2
+                ? OperationParser.Parse(file, path, doc, doc.Root!, parser._declNames.ContainsKey, cancellationToken)
+                : noOperations;
+            return new ParsedFile(document, operations);
         }
         catch (OperationCanceledException)
         {
@@ -58,7 +68,7 @@ internal sealed class DocumentParser
         {
             // Never let a hostile input take the compiler down: report and generate nothing for the file.
             var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, file.Path, ex.GetType().Name + ": " + ex.Message);
-            return new DocumentSpec(path, null, file.Namespace, DocumentKind.Unknown, EquatableArray<DeclSpec>.Empty, new[] { diagnostic }.ToEquatableArray(), file.Path);
+            return new ParsedFile(new DocumentSpec(path, null, file.Namespace, DocumentKind.Unknown, EquatableArray<DeclSpec>.Empty, new[] { diagnostic }.ToEquatableArray(), file.Path), noOperations);
         }
     }
 
@@ -69,6 +79,14 @@ internal sealed class DocumentParser
             JsonParseError error = _doc.Error!;
             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidJson, _doc.GetLocation(error.Offset, error.Offset + 1), _file.Path, error.Pointer, error.Message));
             return Result(DocumentKind.Unknown, null);
+        }
+
+        foreach (JsonLeniency leniency in _doc.Leniencies)
+        {
+            LocationInfo at = _doc.GetLocation(leniency.Offset, leniency.Offset + 1);
+            string line = (at.LineSpan.Start.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string column = (at.LineSpan.Start.Character + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LenientJson, at, _file.Path, line, column, leniency.What));
         }
 
         JsonNode root = _doc.Root;
@@ -176,6 +194,8 @@ internal sealed class DocumentParser
                 {
                     Register(schema, member.Name, Naming.ToPascalCase(member.Name) + "Parameter");
                 }
+
+                RegisterParameterEnum(member.Value);
             }
         }
 
@@ -189,6 +209,14 @@ internal sealed class DocumentParser
             if (!path.Value.IsObject)
             {
                 continue;
+            }
+
+            if (path.Value["parameters"] is { IsArray: true } pathParameters)
+            {
+                foreach (JsonNode parameter in pathParameters.Items!)
+                {
+                    RegisterParameterEnum(parameter);
+                }
             }
 
             foreach (JsonMember operation in path.Value.Members!)
@@ -220,9 +248,33 @@ internal sealed class DocumentParser
                             string name = parameter.GetString("name") ?? "Body";
                             Register(schema, opName + Naming.ToPascalCase(name), opName + Naming.ToPascalCase(name));
                         }
+
+                        RegisterParameterEnum(parameter);
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A path or query parameter with a named string enum (<c>x-ms-enum.name</c>) is declared as that enum type, so the
+    /// generated method takes it typed; declared again elsewhere with the same values, it is the same type.
+    /// </summary>
+    internal static bool IsNamedParameterEnum(JsonNode parameter)
+        => parameter.IsObject
+            && parameter.GetString("in") is "path" or "query"
+            && parameter.GetString("type") == "string"
+            && parameter["enum"] is { IsArray: true } values
+            && values.Items!.Count > 0
+            && values.Items.All(v => v.IsString)
+            && parameter["x-ms-enum"]?.GetString("name") is { Length: > 0 };
+
+    private void RegisterParameterEnum(JsonNode parameter)
+    {
+        if (IsNamedParameterEnum(parameter))
+        {
+            string name = Naming.ToPascalCase(parameter["x-ms-enum"]!.GetString("name")!);
+            Register(parameter, name, name);
         }
     }
 
@@ -252,13 +304,13 @@ internal sealed class DocumentParser
         {
             JsonNode? xmsEnum = node["x-ms-enum"];
             bool fixedEnum = xmsEnum is { IsObject: true } && xmsEnum.IsFalse("modelAsString");
-            return new DeclSpec(node.Pointer, key, name, fixedEnum ? DeclKind.FixedEnum : DeclKind.ExtensibleEnum, description, location, null, EquatableArray<PropSpec>.Empty, null, null, false, EnumValues(enumNode, xmsEnum), null);
+            return new DeclSpec { Pointer = node.Pointer, Key = key, Name = name, Kind = fixedEnum ? DeclKind.FixedEnum : DeclKind.ExtensibleEnum, Description = description, Location = location, EnumValues = EnumValues(enumNode, xmsEnum) };
         }
 
         if (!IsObjectSchema(node))
         {
             ShapeSpec alias = ParseShape(node, name, 0, new HashSet<string>(StringComparer.Ordinal) { node.Pointer }, aliasRoot: true);
-            return new DeclSpec(node.Pointer, key, name, DeclKind.Alias, description, location, null, EquatableArray<PropSpec>.Empty, null, null, false, EquatableArray<EnumValueSpec>.Empty, alias);
+            return new DeclSpec { Pointer = node.Pointer, Key = key, Name = name, Kind = DeclKind.Alias, Description = description, Location = location, Alias = alias };
         }
 
         var properties = new List<PropSpec>();
@@ -298,11 +350,33 @@ internal sealed class DocumentParser
             if (!_declNames.ContainsKey(unknownPointer))
             {
                 _declNames.Add(unknownPointer, unknownName);
-                _decls.Add(new DeclSpec(unknownPointer, unknownName, unknownName, DeclKind.Object, $"A {name} whose '{discriminator}' is not one this version knows; all of its JSON is kept.", location, Self(node), EquatableArray<PropSpec>.Empty, null, null, true, EquatableArray<EnumValueSpec>.Empty, null));
+                _decls.Add(new DeclSpec
+                {
+                    Pointer = unknownPointer,
+                    Key = unknownName,
+                    Name = unknownName,
+                    Kind = DeclKind.Object,
+                    Description = $"A {name} whose '{discriminator}' is not one this version knows; all of its JSON is kept.",
+                    Location = location,
+                    Base = Self(node),
+                    IsUnknownSubtype = true,
+                });
             }
         }
 
-        return new DeclSpec(node.Pointer, key, name, DeclKind.Object, description, location, baseRef, unique.ToEquatableArray(), discriminator, discriminatorValue, false, EquatableArray<EnumValueSpec>.Empty, null);
+        return new DeclSpec
+        {
+            Pointer = node.Pointer,
+            Key = key,
+            Name = name,
+            Kind = DeclKind.Object,
+            Description = description,
+            Location = location,
+            Base = baseRef,
+            Properties = unique.ToEquatableArray(),
+            Discriminator = discriminator,
+            DiscriminatorValue = discriminatorValue,
+        };
     }
 
     private static string? DiscriminatorOf(JsonNode node)
@@ -616,16 +690,16 @@ internal sealed class DocumentParser
             }
 
             // OpenAPI without an x-ms-enum name: a string, as Azure's tooling treats it.
-            return ShapeSpec.Scalar(PrimitiveKind.String);
+            return ShapeSpec.Scalar(TypeRefKind.String);
         }
 
         if (node["const"] is { } constant)
         {
             return constant.Kind switch
             {
-                JsonKind.String => ShapeSpec.Scalar(PrimitiveKind.String),
-                JsonKind.True or JsonKind.False => ShapeSpec.Scalar(PrimitiveKind.Boolean),
-                JsonKind.Number => ShapeSpec.Scalar(constant.Text!.IndexOfAny(FractionChars) >= 0 ? PrimitiveKind.Double : PrimitiveKind.Int64),
+                JsonKind.String => ShapeSpec.Scalar(TypeRefKind.String),
+                JsonKind.True or JsonKind.False => ShapeSpec.Scalar(TypeRefKind.Boolean),
+                JsonKind.Number => ShapeSpec.Scalar(constant.Text!.IndexOfAny(FractionChars) >= 0 ? TypeRefKind.Double : TypeRefKind.Int64),
                 _ => ShapeSpec.Any,
             };
         }
@@ -643,26 +717,26 @@ internal sealed class DocumentParser
             case "string":
                 return ShapeSpec.Scalar(format switch
                 {
-                    "date-time" => PrimitiveKind.DateTime,
-                    "date-time-rfc1123" => PrimitiveKind.DateTimeRfc1123,
-                    "date" => PrimitiveKind.Date,
-                    "duration" => PrimitiveKind.Duration,
-                    "uuid" => PrimitiveKind.Uuid,
-                    "byte" => PrimitiveKind.Bytes,
-                    "uri" => PrimitiveKind.Uri,
-                    _ => PrimitiveKind.String,
+                    "date-time" => TypeRefKind.DateTime,
+                    "date-time-rfc1123" => TypeRefKind.DateTimeRfc1123,
+                    "date" => TypeRefKind.Date,
+                    "duration" => TypeRefKind.Duration,
+                    "uuid" => TypeRefKind.Uuid,
+                    "byte" => TypeRefKind.Bytes,
+                    "uri" => TypeRefKind.Uri,
+                    _ => TypeRefKind.String,
                 });
             case "integer":
                 return ShapeSpec.Scalar(format switch
                 {
-                    "int32" => PrimitiveKind.Int32,
-                    "unixtime" => PrimitiveKind.UnixTime,
-                    _ => PrimitiveKind.Int64,
+                    "int32" => TypeRefKind.Int32,
+                    "unixtime" => TypeRefKind.UnixTime,
+                    _ => TypeRefKind.Int64,
                 });
             case "number":
-                return ShapeSpec.Scalar(format == "float" ? PrimitiveKind.Float : PrimitiveKind.Double);
+                return ShapeSpec.Scalar(format == "float" ? TypeRefKind.Float : TypeRefKind.Double);
             case "boolean":
-                return ShapeSpec.Scalar(PrimitiveKind.Boolean);
+                return ShapeSpec.Scalar(TypeRefKind.Boolean);
             case "array":
             {
                 JsonNode? items = node["items"];

@@ -131,7 +131,22 @@ internal static class IndexBuilder
         {
             (DocumentSpec doc, DeclSpec decl, string name) = entries[i];
             SchemaRef? baseRef = decl.Base is null ? null : Canonical(decl.Base, idMap);
-            result.Add(new IndexEntry(doc.Path, decl.Pointer, doc.Namespace, name, decl.Kind, decl.Alias is null ? null : WithoutPositions(decl.Alias), baseRef, decl.Discriminator, decl.DiscriminatorValue, decl.IsUnknownSubtype, members[i] ?? EquatableArray<MemberName>.Empty, shapes[i], forwards[i]));
+            result.Add(new IndexEntry
+            {
+                Path = doc.Path,
+                Pointer = decl.Pointer,
+                Namespace = doc.Namespace,
+                Name = name,
+                Kind = decl.Kind,
+                Alias = decl.Alias is null ? null : WithoutPositions(decl.Alias),
+                Base = baseRef,
+                Discriminator = decl.Discriminator,
+                DiscriminatorValue = decl.DiscriminatorValue,
+                IsUnknownSubtype = decl.IsUnknownSubtype,
+                Members = members[i] ?? EquatableArray<MemberName>.Empty,
+                DiscriminatorShape = shapes[i],
+                Forwards = forwards[i],
+            });
         }
 
         return new IndexSpec(result.ToEquatableArray(), ids.ToEquatableArray(), diagnostics.ToEquatableArray());

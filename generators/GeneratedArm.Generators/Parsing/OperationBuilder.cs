@@ -8,23 +8,23 @@ using GeneratedArm.Generators.Model;
 namespace GeneratedArm.Generators.Parsing;
 
 /// <summary>
-/// All files' operations + the index → one <see cref="OperationGroupSpec"/> per <c>{Group}Operations</c> class:
-/// parameters resolved through <c>$ref</c>s (in any opted-in file), types named, names made unique. It sees
-/// every file because parameters are shared across files (common-types) and class names share a namespace.
+/// All files' operations + the index → one <see cref="ClientSpec"/> per spec title and one
+/// <see cref="OperationGroupSpec"/> per operation group (AutoRest's shape): parameters resolved through
+/// <c>$ref</c>s (in any opted-in file), client parameters separated from method parameters, api-versions
+/// chosen per operation, types resolved, names made unique. It sees every file because parameters are shared
+/// across files (common-types) and the files of one title form one client.
 /// </summary>
 internal static class OperationBuilder
 {
-    /// <summary>
-    /// Non-generic instance methods of <c>GeneratedArm.ArmClient</c> taking (string path, string apiVersion):
-    /// an extension method of the same name with exactly two required string parameters would never be called.
-    /// </summary>
-    private static readonly string[] ShadowingInstanceMethods = { "DeleteAsync", "ExistsAsync" };
+    private static readonly string[] ReservedParameterNames = { "cancellationToken", "waitUntil", "requestPath", "response", "buffer", "writer", "operation" };
 
-    private static readonly string[] ReservedParameterNames = { "client", "cancellationToken", "requestPath", "response", "buffer", "writer" };
+    /// <summary>Members every class has (from <see cref="object"/>): a method must not hide them.</summary>
+    private static readonly string[] ObjectMembers = { "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals" };
 
     public static OperationsResult Build(ImmutableArray<OperationDocumentSpec> documents, IndexSpec index, System.Threading.CancellationToken cancellationToken = default)
     {
         var diagnostics = new List<DiagnosticInfo>();
+        var clients = new List<ClientSpec>();
         var groups = new List<OperationGroupSpec>();
         try
         {
@@ -44,77 +44,16 @@ internal static class OperationBuilder
                 taken.Add(entry.Namespace + "." + entry.Name);
             }
 
-            foreach (OperationDocumentSpec document in documents.OrderBy(d => d.Path, StringComparer.Ordinal))
+            IEnumerable<IGrouping<(string Namespace, string Title), OperationDocumentSpec>> byTitle = documents
+                .Where(d => d.Operations.Count > 0)
+                .OrderBy(d => d.Path, StringComparer.Ordinal)
+                .GroupBy(d => (d.Namespace, Title: d.Title ?? DefaultTitle(d.Path)))
+                .OrderBy(g => g.Key.Namespace, StringComparer.Ordinal)
+                .ThenBy(g => g.Key.Title, StringComparer.Ordinal);
+            foreach (IGrouping<(string Namespace, string Title), OperationDocumentSpec> title in byTitle)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (document.Operations.Count == 0)
-                {
-                    continue;
-                }
-
-                if (string.IsNullOrWhiteSpace(document.ApiVersion))
-                {
-                    foreach (OperationSpec operation in document.Operations)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedOperation, operation.Location, operation.OperationId, "a document without info.version (the api-version)"));
-                    }
-
-                    continue;
-                }
-
-                foreach (IGrouping<string, OperationSpec> group in document.Operations.GroupBy(o => o.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
-                {
-                    string wanted = group.Key + "Operations";
-                    string className = wanted;
-                    for (int i = 2; !taken.Add(document.Namespace + "." + className); i++)
-                    {
-                        className = wanted + i.ToString(CultureInfo.InvariantCulture);
-                    }
-
-                    if (className != wanted)
-                    {
-                        OperationSpec first = group.First();
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, first.Location, wanted, document.SourcePath + " operations", "another type of namespace " + document.Namespace, className));
-                    }
-
-                    var methods = new List<OperationMethodModel>();
-                    var methodNames = new HashSet<string>(StringComparer.Ordinal);
-                    foreach (OperationSpec operation in group.OrderBy(o => o.Name, StringComparer.Ordinal).ThenBy(o => o.OperationId, StringComparer.Ordinal))
-                    {
-                        OperationMethodModel? method = BuildMethod(operation, parameters, index, diagnostics);
-                        if (method is null)
-                        {
-                            continue;
-                        }
-
-                        string name = method.Name;
-                        string why = "another operation of " + className;
-                        if (Shadowed(method))
-                        {
-                            name = name.Substring(0, name.Length - "Async".Length) + group.Key + "Async";
-                            why = "the instance method GeneratedArm.ArmClient." + method.Name + "(string, string), which a call with two strings would bind to";
-                        }
-
-                        string unique = name;
-                        for (int i = 2; !methodNames.Add(unique) || unique == className; i++)
-                        {
-                            unique = name.Substring(0, name.Length - "Async".Length) + i.ToString(CultureInfo.InvariantCulture) + "Async";
-                        }
-
-                        if (unique != method.Name)
-                        {
-                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, operation.Location, method.Name, "operation " + operation.OperationId, why, unique));
-                            method = method with { Name = unique };
-                        }
-
-                        methods.Add(method);
-                    }
-
-                    if (methods.Count > 0)
-                    {
-                        groups.Add(new OperationGroupSpec(document.Namespace + "." + className + ".g.cs", document.Namespace, className, document.ApiVersion!, document.SourcePath, methods.ToEquatableArray()));
-                    }
-                }
+                new ClientBuilder(title.Key.Namespace, title.Key.Title, title.ToList(), parameters, index, taken, diagnostics).Build(clients, groups);
             }
         }
         catch (OperationCanceledException)
@@ -124,98 +63,388 @@ internal static class OperationBuilder
         catch (Exception ex)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, "operations", ex.GetType().Name + ": " + ex.Message));
+            clients.Clear();
             groups.Clear();
         }
 
-        return new OperationsResult(groups.OrderBy(g => g.HintName, StringComparer.Ordinal).ToEquatableArray(), diagnostics.ToEquatableArray());
+        return new OperationsResult(
+            clients.OrderBy(c => c.HintName, StringComparer.Ordinal).ToEquatableArray(),
+            groups.OrderBy(g => g.HintName, StringComparer.Ordinal).ToEquatableArray(),
+            diagnostics.ToEquatableArray());
     }
 
-    private static bool Shadowed(OperationMethodModel method)
-        => Array.IndexOf(ShadowingInstanceMethods, method.Name) >= 0
-            && method.Parameters.Count(p => p.Required) == 2
-            && method.Parameters.Where(p => p.Required).All(p => p.Type == "string");
-
-    private static OperationMethodModel? BuildMethod(OperationSpec operation, Dictionary<SchemaRef, ParameterSpec> named, IndexSpec index, List<DiagnosticInfo> diagnostics)
+    private static string DefaultTitle(string path)
     {
-        string? unsupported = operation.Unsupported;
-        var resolved = new List<ParameterSpec>();
-        foreach (ParameterSpec parameter in operation.Parameters)
+        string name = PathUtil.FileName(path);
+        return (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? name.Substring(0, name.Length - 5) : name) + "Client";
+    }
+
+    /// <summary>A name not yet in <paramref name="used"/>: <paramref name="wanted"/>, else with 2, 3, … before <paramref name="suffix"/>.</summary>
+    private static string Unique(string wanted, string suffix, Func<string, bool> isFree)
+    {
+        string stem = wanted.Substring(0, wanted.Length - suffix.Length);
+        string name = wanted;
+        for (int i = 2; !isFree(name); i++)
         {
-            if (parameter.Ref is null)
-            {
-                resolved.Add(parameter);
-            }
-            else if (named.TryGetValue(parameter.Ref, out ParameterSpec? target))
-            {
-                resolved.Add(target);
-            }
-            else
-            {
-                unsupported ??= "the parameter $ref '" + parameter.Name + "', which no opted-in file declares";
-            }
+            name = stem + i.ToString(CultureInfo.InvariantCulture) + suffix;
         }
 
-        // Path parameters in the order the path names them.
-        var pathNames = new List<string>();
-        string template = operation.PathTemplate;
-        for (int start = template.IndexOf('{'); start >= 0; start = template.IndexOf('{', start + 1))
-        {
-            int end = template.IndexOf('}', start);
-            if (end < 0)
-            {
-                unsupported ??= "a path template with an unclosed '{'";
-                break;
-            }
+        return name;
+    }
 
-            pathNames.Add(template.Substring(start + 1, end - start - 1));
+    /// <summary>The client of one title: its parameters, groups and methods.</summary>
+    private sealed class ClientBuilder
+    {
+        private readonly string _namespace;
+        private readonly string _title;
+        private readonly List<OperationDocumentSpec> _documents;
+        private readonly Dictionary<SchemaRef, ParameterSpec> _named;
+        private readonly IndexSpec _index;
+        private readonly HashSet<string> _taken;
+        private readonly List<DiagnosticInfo> _diagnostics;
+        private readonly List<MethodParameterModel> _clientParameters = new();
+
+        public ClientBuilder(string ns, string title, List<OperationDocumentSpec> documents, Dictionary<SchemaRef, ParameterSpec> named, IndexSpec index, HashSet<string> taken, List<DiagnosticInfo> diagnostics)
+        {
+            _namespace = ns;
+            _title = title;
+            _documents = documents;
+            _named = named;
+            _index = index;
+            _taken = taken;
+            _diagnostics = diagnostics;
         }
 
-        var pathParameters = new List<ParameterSpec>();
-        foreach (string name in pathNames)
+        public void Build(List<ClientSpec> clients, List<OperationGroupSpec> groups)
         {
-            if (resolved.FirstOrDefault(p => p.In == "path" && p.Name == name) is { } p)
+            OperationSpec first = _documents[0].Operations[0];
+            string wanted = Naming.ToPascalCase(_title, "Client");
+            string clientName = Unique(wanted, string.Empty, n => _taken.Add(_namespace + "." + n));
+            if (clientName != wanted)
             {
-                pathParameters.Add(p);
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, first.Location, wanted, "the client of '" + _title + "'", "another type of namespace " + _namespace, clientName));
             }
-            else
+
+            var built = new List<(OperationSpec Operation, OperationMethodModel Method, string File)>();
+            foreach (OperationDocumentSpec document in _documents)
             {
-                unsupported ??= "the path placeholder {" + name + "}, which no path parameter declares";
+                foreach (OperationSpec operation in document.Operations)
+                {
+                    if (BuildMethod(operation, document) is { } method)
+                    {
+                        built.Add((operation, method, PathUtil.FileName(document.SourcePath)));
+                    }
+                }
             }
+
+            if (built.Count == 0)
+            {
+                return;
+            }
+
+            // Members of the client a group property must not take: the class name, Arm and the client parameters.
+            var memberNames = new HashSet<string>(StringComparer.Ordinal) { clientName, "Arm" };
+            memberNames.UnionWith(ObjectMembers);
+            foreach (MethodParameterModel parameter in _clientParameters)
+            {
+                memberNames.Add(parameter.PropertyName);
+            }
+
+            string sourceFiles = string.Join(", ", _documents.Select(d => PathUtil.FileName(d.SourcePath)).Distinct(StringComparer.Ordinal));
+            var properties = new List<GroupPropertyModel>();
+            foreach (IGrouping<string, (OperationSpec Operation, OperationMethodModel Method, string File)> group in built.GroupBy(b => b.Operation.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                OperationSpec lead = group.First().Operation;
+                string wantedClass = group.Key + "Operations";
+                string className = Unique(wantedClass, string.Empty, n => _taken.Add(_namespace + "." + n));
+                if (className != wantedClass)
+                {
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, lead.Location, wantedClass, "operation group " + group.Key, "another type of namespace " + _namespace, className));
+                }
+
+                string propertyName = Unique(group.Key, string.Empty, memberNames.Add);
+                if (propertyName != group.Key)
+                {
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, lead.Location, group.Key, "operation group " + group.Key, "a member of " + clientName, propertyName));
+                }
+
+                properties.Add(new GroupPropertyModel(propertyName, className));
+                groups.Add(new OperationGroupSpec
+                {
+                    HintName = _namespace + "." + className + ".g.cs",
+                    Namespace = _namespace,
+                    Name = className,
+                    ClientName = clientName,
+                    SourceFiles = string.Join(", ", group.Select(b => b.File).Distinct(StringComparer.Ordinal).OrderBy(f => f, StringComparer.Ordinal)),
+                    Methods = UniqueMethods(group.Select(b => (b.Operation, b.Method)), className).ToEquatableArray(),
+                });
+            }
+
+            clients.Add(new ClientSpec
+            {
+                HintName = _namespace + "." + clientName + ".g.cs",
+                Namespace = _namespace,
+                Name = clientName,
+                Title = _title,
+                SourceFiles = sourceFiles,
+                Parameters = _clientParameters.ToEquatableArray(),
+                Groups = properties.ToEquatableArray(),
+            });
         }
 
-        var requiredQuery = new List<ParameterSpec>();
-        var optionalQuery = new List<ParameterSpec>();
-        ParameterSpec? body = null;
-        foreach (ParameterSpec parameter in resolved)
+        private List<OperationMethodModel> UniqueMethods(IEnumerable<(OperationSpec Operation, OperationMethodModel Method)> group, string className)
         {
-            switch (parameter.In)
+            var names = new HashSet<string>(StringComparer.Ordinal) { className };
+            names.UnionWith(ObjectMembers);
+            var methods = new List<OperationMethodModel>();
+            foreach ((OperationSpec operation, OperationMethodModel method) in group.OrderBy(b => b.Method.Name, StringComparer.Ordinal).ThenBy(b => b.Operation.OperationId, StringComparer.Ordinal))
             {
-                case "query" when parameter.Name == "api-version":
-                    break;
-                case "query" when parameter.Query is null:
-                    unsupported ??= "the query parameter '" + parameter.Name + "', which is not a scalar";
-                    break;
-                case "query":
-                    (parameter.Required ? requiredQuery : optionalQuery).Add(parameter);
-                    break;
-                case "body":
-                    body = parameter;
-                    break;
-                case "formData":
-                    unsupported ??= "the form-data parameter '" + parameter.Name + "'";
-                    break;
-                case "header" when parameter.Required:
-                    unsupported ??= "the required header parameter '" + parameter.Name + "'";
-                    break;
+                string unique = Unique(method.Name, "Async", names.Add);
+                if (unique != method.Name)
+                {
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, operation.Location, method.Name, "operation " + operation.OperationId, "another member of " + className, unique));
+                }
+
+                methods.Add(unique == method.Name ? method : method with { Name = unique });
             }
+
+            return methods;
         }
 
-        var parameters = new List<MethodParameterModel>();
-        var used = new HashSet<string>(ReservedParameterNames, StringComparer.Ordinal);
-        string Unique(ParameterSpec p)
+        private OperationMethodModel? BuildMethod(OperationSpec operation, OperationDocumentSpec document)
         {
-            string baseName = Naming.ToPascalCase(p.ClientName ?? p.Name, "Parameter");
-            baseName = char.ToLowerInvariant(baseName[0]) + baseName.Substring(1);
+            string? unsupported = operation.Unsupported;
+            var resolved = new List<(ParameterSpec Parameter, bool Global)>();
+            foreach (ParameterSpec parameter in operation.Parameters)
+            {
+                if (parameter.Ref is null)
+                {
+                    resolved.Add((parameter, false));
+                }
+                else if (_named.TryGetValue(parameter.Ref, out ParameterSpec? target))
+                {
+                    resolved.Add((target, true));
+                }
+                else
+                {
+                    unsupported ??= "the parameter $ref '" + parameter.Name + "', which no opted-in file declares";
+                }
+            }
+
+            string? apiVersion = document.ApiVersion;
+            bool apiVersionParameter = false;
+            var requiredParameters = new List<MethodParameterModel>();
+            var optionalParameters = new List<MethodParameterModel>();
+            var clientParameters = new List<MethodParameterModel>();
+            var used = new HashSet<string>(ReservedParameterNames, StringComparer.Ordinal);
+            foreach ((ParameterSpec p, bool global) in resolved)
+            {
+                // AutoRest: a parameter declared under the document's "parameters" belongs to the client unless it says
+                // x-ms-parameter-location: method (https://github.com/Azure/autorest/blob/main/docs/extensions/readme.md#x-ms-parameter-location).
+                bool clientParameter = global && !string.Equals(p.ParameterLocation, "method", StringComparison.Ordinal);
+                if (p.In == "query" && p.Name == "api-version")
+                {
+                    if (!clientParameter)
+                    {
+                        // The operation's own api-version: one value pins it; an open one is the caller's choice.
+                        apiVersionParameter = p.EnumValues.Count != 1;
+                        apiVersion = apiVersionParameter ? null : p.EnumValues[0];
+                        if (apiVersionParameter)
+                        {
+                            requiredParameters.Add(new MethodParameterModel { Name = UniqueName(p, used), WireName = p.Name, Place = ParameterPlace.Query, Type = new TypeRefModel(TypeRefKind.String), Required = true, Description = p.Description ?? "The api-version to send (the resource type's, not the spec's)." });
+                        }
+                    }
+
+                    continue;
+                }
+
+                switch (p.In)
+                {
+                    case "path" or "query":
+                        if (p.Scalar is null)
+                        {
+                            unsupported ??= "the " + p.In + " parameter '" + p.Name + "', which is not a scalar";
+                            continue;
+                        }
+
+                        var model = new MethodParameterModel
+                        {
+                            Name = clientParameter ? ClientParameterName(p) : UniqueName(p, used),
+                            WireName = p.Name,
+                            Place = p.In == "path" ? ParameterPlace.Path : ParameterPlace.Query,
+                            Type = ScalarType(p),
+                            Required = p.Required,
+                            SkipUrlEncoding = p.SkipUrlEncoding,
+                            FromClient = clientParameter,
+                            Description = p.Description,
+                        };
+                        if (clientParameter)
+                        {
+                            clientParameters.Add(model);
+                        }
+                        else
+                        {
+                            (p.Required ? requiredParameters : optionalParameters).Add(model);
+                        }
+
+                        break;
+                    case "body":
+                        TypeRefModel type = TypeBuilder.ResolveShape(_index, p.Body ?? ShapeSpec.Any);
+                        if (type.Kind is not (TypeRefKind.Model or TypeRefKind.Any))
+                        {
+                            unsupported ??= "the body parameter '" + p.Name + "', which is not an object schema";
+                            continue;
+                        }
+
+                        (p.Required ? requiredParameters : optionalParameters).Add(new MethodParameterModel { Name = UniqueName(p, used), WireName = p.Name, Place = ParameterPlace.Body, Type = type, Required = p.Required, Description = p.Description });
+                        break;
+                    case "formData":
+                        unsupported ??= "the form-data parameter '" + p.Name + "'";
+                        break;
+                    case "header" when p.Required:
+                        unsupported ??= "the required header parameter '" + p.Name + "'";
+                        break;
+                }
+            }
+
+            var all = requiredParameters.Concat(optionalParameters).Concat(clientParameters).ToList();
+            unsupported ??= CheckPath(operation.PathTemplate, all);
+            if (apiVersion is null && !apiVersionParameter)
+            {
+                unsupported ??= "a document without info.version (the api-version)";
+            }
+
+            if (unsupported is not null)
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedOperation, operation.Location, operation.OperationId, unsupported));
+                return null;
+            }
+
+            foreach (MethodParameterModel parameter in clientParameters)
+            {
+                if (!_clientParameters.Any(c => c.WireName == parameter.WireName))
+                {
+                    _clientParameters.Add(parameter with { Required = true });
+                }
+            }
+
+            (OperationCallKind call, TypeRefModel? result) = CallOf(operation);
+            return new OperationMethodModel
+            {
+                Name = operation.Name + "Async",
+                OperationId = operation.OperationId,
+                HttpMethod = operation.HttpMethod,
+                PathTemplate = operation.PathTemplate,
+                Summary = operation.Summary,
+                Description = operation.Description,
+                Call = call,
+                Parameters = all.ToEquatableArray(),
+                ApiVersion = apiVersion,
+                Result = result,
+                ResultNullable = result is not null && call == OperationCallKind.Send && operation.ResponseMayBeEmpty,
+                FinalStateVia = call == OperationCallKind.LongRunning ? FinalStateVia(operation.FinalStateVia) : null,
+            };
+        }
+
+        private (OperationCallKind Call, TypeRefModel? Result) CallOf(OperationSpec operation)
+        {
+            TypeRefModel? result = null;
+            if (operation.Response is not null && TypeBuilder.ResolveShape(_index, operation.Response) is { Kind: TypeRefKind.Model } model)
+            {
+                result = model;
+            }
+
+            if (operation.HttpMethod == "HEAD")
+            {
+                return (OperationCallKind.Head, null);
+            }
+
+            if (operation.LongRunning)
+            {
+                return (OperationCallKind.LongRunning, result);
+            }
+
+            if (operation.Pageable && ItemType(operation.Response) is { } item)
+            {
+                return (OperationCallKind.Pageable, item);
+            }
+
+            return (OperationCallKind.Send, result);
+        }
+
+        /// <summary>The model type of the <c>value</c> array of a list response, if it is a model.</summary>
+        private TypeRefModel? ItemType(ShapeSpec? response)
+        {
+            if (response?.Ref is null || TypeBuilder.FindEntry(_index, response.Ref) is not { Kind: DeclKind.Object } entry)
+            {
+                return null;
+            }
+
+            if (entry.Members.FirstOrDefault(m => m.JsonName == "value") is not { Shape: { } shape })
+            {
+                return null;
+            }
+
+            TypeRefModel type = TypeBuilder.ResolveShape(_index, shape);
+            return type is { Kind: TypeRefKind.Array, Element: { Kind: TypeRefKind.Model } element } ? element : null;
+        }
+
+        private TypeRefModel ScalarType(ParameterSpec p)
+        {
+            if (p.Enum is not null && TypeBuilder.ResolveShape(_index, new ShapeSpec(ShapeKind.Ref, Ref: p.Enum)) is { Kind: TypeRefKind.ExtensibleEnum or TypeRefKind.FixedEnum } enumType)
+            {
+                return enumType;
+            }
+
+            return new TypeRefModel(p.Scalar switch
+            {
+                TypeRefKind.Int32 => TypeRefKind.Int32,
+                TypeRefKind.Int64 => TypeRefKind.Int64,
+                TypeRefKind.Boolean => TypeRefKind.Boolean,
+                TypeRefKind.Double => TypeRefKind.Double,
+                _ => TypeRefKind.String,
+            });
+        }
+
+        /// <summary>Every placeholder of the path has a parameter (the method's or the client's).</summary>
+        private static string? CheckPath(string template, List<MethodParameterModel> parameters)
+        {
+            for (int start = template.IndexOf('{'); start >= 0; start = template.IndexOf('{', start + 1))
+            {
+                int end = template.IndexOf('}', start);
+                if (end < 0)
+                {
+                    return "a path template with an unclosed '{'";
+                }
+
+                string name = template.Substring(start + 1, end - start - 1);
+                if (!parameters.Any(p => p.Place == ParameterPlace.Path && p.WireName == name))
+                {
+                    return "the path placeholder {" + name + "}, which no path parameter declares";
+                }
+            }
+
+            return null;
+        }
+
+        private static string? FinalStateVia(string? written) => written switch
+        {
+            "azure-async-operation" => "AzureAsyncOperation",
+            "original-uri" => "OriginalUri",
+            "operation-location" => "OperationLocation",
+            _ => "Location",
+        };
+
+        private static string ClientParameterName(ParameterSpec p)
+        {
+            string pascal = Naming.ToPascalCase(p.ClientName ?? p.Name, "Parameter");
+            return Naming.Identifier(char.ToLowerInvariant(pascal[0]) + pascal.Substring(1));
+        }
+
+        private static string UniqueName(ParameterSpec p, HashSet<string> used)
+        {
+            string pascal = Naming.ToPascalCase(p.ClientName ?? p.Name, "Parameter");
+            string baseName = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
             string name = baseName;
             for (int i = 2; !used.Add(name); i++)
             {
@@ -224,107 +453,5 @@ internal static class OperationBuilder
 
             return Naming.Identifier(name);
         }
-
-        foreach (ParameterSpec p in pathParameters)
-        {
-            parameters.Add(new MethodParameterModel(Unique(p), p.Name, ParameterPlace.Path, "string", PrimitiveKind.String, true, p.SkipUrlEncoding, false, p.Description));
-        }
-
-        foreach (ParameterSpec p in requiredQuery)
-        {
-            parameters.Add(new MethodParameterModel(Unique(p), p.Name, ParameterPlace.Query, QueryType(p.Query!.Value), p.Query.Value, true, false, false, p.Description));
-        }
-
-        if (body is not null)
-        {
-            TypeRefModel type = TypeBuilder.ResolveShape(index, body.Body ?? ShapeSpec.Any);
-            string? typeName = type.Kind switch
-            {
-                TypeRefKind.Model => type.FullName,
-                TypeRefKind.Any => "global::System.Text.Json.JsonElement",
-                _ => null,
-            };
-            if (typeName is null)
-            {
-                unsupported ??= "the body parameter '" + body.Name + "', which is not an object schema";
-            }
-            else
-            {
-                parameters.Add(new MethodParameterModel(Unique(body), body.Name, ParameterPlace.Body, typeName, PrimitiveKind.String, body.Required, false, type.Kind == TypeRefKind.Model, body.Description));
-            }
-        }
-
-        foreach (ParameterSpec p in optionalQuery)
-        {
-            parameters.Add(new MethodParameterModel(Unique(p), p.Name, ParameterPlace.Query, QueryType(p.Query!.Value), p.Query.Value, false, false, false, p.Description));
-        }
-
-        if (unsupported is not null)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedOperation, operation.Location, operation.OperationId, unsupported));
-            return null;
-        }
-
-        string? result = null;
-        if (operation.Response is not null)
-        {
-            TypeRefModel type = TypeBuilder.ResolveShape(index, operation.Response);
-            result = type.Kind == TypeRefKind.Model ? type.FullName : null;
-        }
-
-        OperationCallKind call = OperationCallKind.Send;
-        if (operation.HttpMethod == "HEAD")
-        {
-            call = OperationCallKind.Exists;
-            result = null;
-        }
-        else if (operation.Pageable && !operation.LongRunning && ItemType(operation.Response, index) is { } item)
-        {
-            call = OperationCallKind.List;
-            result = item;
-        }
-        else if (operation.HttpMethod == "GET" && !operation.LongRunning && result is not null)
-        {
-            call = OperationCallKind.Get;
-        }
-
-        return new OperationMethodModel(
-            operation.Name + "Async",
-            operation.OperationId,
-            operation.HttpMethod,
-            operation.PathTemplate,
-            operation.Summary,
-            operation.Description,
-            call,
-            parameters.ToEquatableArray(),
-            result,
-            result is not null && call == OperationCallKind.Send && operation.ResponseMayBeEmpty,
-            operation.LongRunning);
     }
-
-    /// <summary>The model type of the <c>value</c> array of a list response, if it is a model.</summary>
-    private static string? ItemType(ShapeSpec? response, IndexSpec index)
-    {
-        if (response?.Ref is null || TypeBuilder.FindEntry(index, response.Ref) is not { Kind: DeclKind.Object } entry)
-        {
-            return null;
-        }
-
-        if (entry.Members.FirstOrDefault(m => m.JsonName == "value") is not { Shape: { } shape })
-        {
-            return null;
-        }
-
-        TypeRefModel type = TypeBuilder.ResolveShape(index, shape);
-        return type is { Kind: TypeRefKind.Array, Element: { Kind: TypeRefKind.Model } element } ? element.FullName : null;
-    }
-
-    private static string QueryType(PrimitiveKind kind) => kind switch
-    {
-        PrimitiveKind.Int32 => "int",
-        PrimitiveKind.Int64 => "long",
-        PrimitiveKind.Boolean => "bool",
-        PrimitiveKind.Double => "double",
-        _ => "string",
-    };
 }

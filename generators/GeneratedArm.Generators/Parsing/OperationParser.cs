@@ -7,9 +7,9 @@ using GeneratedArm.Generators.Model;
 namespace GeneratedArm.Generators.Parsing;
 
 /// <summary>
-/// The per-file parse of OpenAPI operations: <c>paths</c> × method → <see cref="OperationSpec"/>s, and the
-/// document's named <c>parameters</c> (which other files reference, e.g. common-types' SubscriptionIdParameter).
-/// Like <see cref="DocumentParser"/> it sees one file only and never throws; references stay references.
+/// The per-file parse of OpenAPI operations, over the tree <see cref="DocumentParser"/> built: <c>paths</c> × method →
+/// <see cref="OperationSpec"/>s, the title, and the document's named <c>parameters</c> (which other files reference,
+/// e.g. common-types' SubscriptionIdParameter). It sees one file only and never throws; references stay references.
 /// Problems of the JSON itself are reported by the model pipeline, so this step reports nothing of its own:
 /// an operation it cannot express carries <see cref="OperationSpec.Unsupported"/> and is reported (GARM008)
 /// when operations are built.
@@ -20,31 +20,25 @@ internal sealed class OperationParser
 
     private readonly string _path;
     private readonly JsonDocumentText _doc;
+    private readonly Func<string, bool> _isDeclared;
 
-    private OperationParser(string path, JsonDocumentText doc)
+    private OperationParser(string path, JsonDocumentText doc, Func<string, bool> isDeclared)
     {
         _path = path;
         _doc = doc;
+        _isDeclared = isDeclared;
     }
 
-    public static OperationDocumentSpec Parse(InputFile file, bool enabled, System.Threading.CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The operations of an OpenAPI 2.0 document <see cref="DocumentParser"/> has parsed: the same JSON tree, and its
+    /// decision which inline schemas are types (<paramref name="isDeclared"/>, by JSON pointer), so nothing is parsed
+    /// or decided twice.
+    /// </summary>
+    public static OperationDocumentSpec Parse(InputFile file, string path, JsonDocumentText doc, JsonNode root, Func<string, bool> isDeclared, System.Threading.CancellationToken cancellationToken = default)
     {
-        string path = PathUtil.Normalize(file.Path);
-        var empty = new OperationDocumentSpec(path, file.Path, file.Namespace, null, EquatableArray<OperationSpec>.Empty, EquatableArray<NamedParameterSpec>.Empty);
-        if (!enabled || file.Text.IndexOf("\"swagger\"", StringComparison.Ordinal) < 0)
-        {
-            return empty;
-        }
-
         try
         {
-            JsonDocumentText doc = JsonDocumentText.Parse(file.Path, file.Text);
-            if (doc.Root is not { IsObject: true } root || root.GetString("swagger") is not { } swagger || !swagger.StartsWith("2", StringComparison.Ordinal))
-            {
-                return empty;
-            }
-
-            return new OperationParser(path, doc).Run(root, file, cancellationToken);
+            return new OperationParser(path, doc, isDeclared).Run(root, file, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -52,8 +46,8 @@ internal sealed class OperationParser
         }
         catch (Exception)
         {
-            // The model pipeline parses the same text and reports what is wrong with it (GARM001/GARM007).
-            return empty;
+            // Whatever is wrong with the document itself is reported by the model parse of the same tree.
+            return new OperationDocumentSpec { Path = path, SourcePath = file.Path, Namespace = file.Namespace };
         }
     }
 
@@ -96,13 +90,16 @@ internal sealed class OperationParser
             }
         }
 
-        return new OperationDocumentSpec(
-            _path,
-            file.Path,
-            file.Namespace,
-            apiVersion,
-            operations.OrderBy(o => o.Pointer, StringComparer.Ordinal).ToEquatableArray(),
-            named.OrderBy(p => p.Pointer, StringComparer.Ordinal).ToEquatableArray());
+        return new OperationDocumentSpec
+        {
+            Path = _path,
+            SourcePath = file.Path,
+            Namespace = file.Namespace,
+            Title = Text(root["info"]?.GetString("title")),
+            ApiVersion = apiVersion,
+            Operations = operations.OrderBy(o => o.Pointer, StringComparer.Ordinal).ToEquatableArray(),
+            Parameters = named.OrderBy(p => p.Pointer, StringComparer.Ordinal).ToEquatableArray(),
+        };
     }
 
     private OperationSpec ParseOperation(string pathTemplate, JsonMember operation, List<ParameterSpec> shared, string[] documentConsumes, string fallbackGroup)
@@ -134,9 +131,10 @@ internal sealed class OperationParser
 
         name = Naming.ToPascalCase(node.GetString("x-ms-client-name") ?? name, "Invoke");
 
-        // Operation parameters override path-item ones with the same name and location.
+        // Operation parameters override path-item ones with the same name and location; the path item's come first,
+        // as a reader sees them (resourceGroupName, name, then the body).
         List<ParameterSpec> own = ParameterList(node["parameters"]);
-        var merged = new List<ParameterSpec>(own);
+        var merged = new List<ParameterSpec>();
         foreach (ParameterSpec parameter in shared)
         {
             if (!own.Any(p => p.Ref is null && parameter.Ref is null && p.Name == parameter.Name && p.In == parameter.In))
@@ -144,6 +142,8 @@ internal sealed class OperationParser
                 merged.Add(parameter);
             }
         }
+
+        merged.AddRange(own);
 
         string[] consumes = node["consumes"] is { IsArray: true } c ? Strings(c) : documentConsumes;
         if (unsupported is null && consumes.Length > 0 && merged.Any(p => p.In == "body") && !consumes.Any(IsJson))
@@ -176,22 +176,25 @@ internal sealed class OperationParser
             pageable = method == "GET" && itemName == "value" && (nextLink is null || nextLink.Kind == JsonKind.Null || nextLink.Text == "nextLink");
         }
 
-        return new OperationSpec(
-            operationId!,
-            group,
-            name,
-            method,
-            pathTemplate,
-            Text(node.GetString("summary")),
-            Text(node.GetString("description")),
-            merged.ToEquatableArray(),
-            response,
-            mayBeEmpty,
-            longRunning,
-            pageable,
-            unsupported,
-            node.Pointer,
-            _doc.GetLocation(operation.NameStart, operation.NameStart + operation.Name.Length + 2));
+        return new OperationSpec
+        {
+            OperationId = operationId!,
+            Group = group,
+            Name = name,
+            HttpMethod = method,
+            PathTemplate = pathTemplate,
+            Summary = Text(node.GetString("summary")),
+            Description = Text(node.GetString("description")),
+            Parameters = merged.ToEquatableArray(),
+            Response = response,
+            ResponseMayBeEmpty = mayBeEmpty,
+            LongRunning = longRunning,
+            FinalStateVia = node["x-ms-long-running-operation-options"]?.GetString("final-state-via"),
+            Pageable = pageable,
+            Unsupported = unsupported,
+            Pointer = node.Pointer,
+            Location = _doc.GetLocation(operation.NameStart, operation.NameStart + operation.Name.Length + 2),
+        };
     }
 
     private List<ParameterSpec> ParameterList(JsonNode? list)
@@ -212,7 +215,7 @@ internal sealed class OperationParser
             if (item.GetString("$ref") is { } reference)
             {
                 (string path, string pointer) = PathUtil.SplitReference(_path, reference);
-                result.Add(new ParameterSpec(reference, "$ref", false, null, null, false, null, null, new SchemaRef(path, pointer), _doc.GetLocation(item["$ref"]!)));
+                result.Add(new ParameterSpec { Name = reference, In = "$ref", Ref = new SchemaRef(path, pointer), Location = _doc.GetLocation(item["$ref"]!) });
             }
             else
             {
@@ -225,21 +228,24 @@ internal sealed class OperationParser
 
     private ParameterSpec ParseParameter(JsonNode node)
     {
-        string name = node.GetString("name") ?? string.Empty;
         string @in = node.GetString("in") ?? string.Empty;
-        ShapeSpec? body = @in == "body" && node["schema"] is { IsObject: true } schema ? Shape(schema, 0) : @in == "body" ? ShapeSpec.Any : null;
-        PrimitiveKind? query = @in == "body" ? null : Scalar(node);
-        return new ParameterSpec(
-            name,
-            @in,
-            @in == "path" || node.GetBool("required"),
-            node.GetString("x-ms-client-name"),
-            Text(node.GetString("description")),
-            node.GetBool("x-ms-skip-url-encoding"),
-            query,
-            body,
-            null,
-            _doc.GetLocation(node));
+        bool isBody = @in == "body";
+        string[] values = Strings(node["enum"]);
+        return new ParameterSpec
+        {
+            Name = node.GetString("name") ?? string.Empty,
+            In = @in,
+            Required = @in == "path" || node.GetBool("required"),
+            ClientName = node.GetString("x-ms-client-name"),
+            Description = Text(node.GetString("description")),
+            SkipUrlEncoding = node.GetBool("x-ms-skip-url-encoding"),
+            Scalar = isBody ? null : Scalar(node),
+            Enum = !isBody && values.Length > 0 && DocumentParser.IsNamedParameterEnum(node) ? new SchemaRef(_path, node.Pointer) : null,
+            EnumValues = values.ToEquatableArray(),
+            Body = !isBody ? null : node["schema"] is { IsObject: true } schema ? Shape(schema, 0) : ShapeSpec.Any,
+            ParameterLocation = node.GetString("x-ms-parameter-location"),
+            Location = _doc.GetLocation(node),
+        };
     }
 
     /// <summary>The type of a value schema, as far as operations need it: references stay references.</summary>
@@ -262,8 +268,8 @@ internal sealed class OperationParser
             return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(path, pointer));
         }
 
-        // The model pipeline declares inline objects of parameters and responses as types (DocumentParser.RegisterOperationSchemas).
-        if (node["properties"] is { IsObject: true } || node["allOf"] is { IsArray: true })
+        // Inline schemas the model parse declared as types (DocumentParser.RegisterOperationSchemas and nested ones).
+        if (_isDeclared(node.Pointer))
         {
             return new ShapeSpec(ShapeKind.Ref, Ref: new SchemaRef(_path, node.Pointer));
         }
@@ -276,19 +282,19 @@ internal sealed class OperationParser
         return Scalar(node) is { } primitive ? ShapeSpec.Scalar(primitive) : ShapeSpec.Any;
     }
 
-    private static PrimitiveKind? Scalar(JsonNode node)
+    private static TypeRefKind? Scalar(JsonNode node)
     {
         string? format = node.GetString("format");
         return node.GetString("type") switch
         {
             "string" => format switch
             {
-                "uuid" => PrimitiveKind.Uuid,
-                _ => PrimitiveKind.String,
+                "uuid" => TypeRefKind.Uuid,
+                _ => TypeRefKind.String,
             },
-            "integer" => format == "int32" ? PrimitiveKind.Int32 : PrimitiveKind.Int64,
-            "number" => PrimitiveKind.Double,
-            "boolean" => PrimitiveKind.Boolean,
+            "integer" => format == "int32" ? TypeRefKind.Int32 : TypeRefKind.Int64,
+            "number" => TypeRefKind.Double,
+            "boolean" => TypeRefKind.Boolean,
             _ => null,
         };
     }

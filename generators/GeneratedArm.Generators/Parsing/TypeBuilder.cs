@@ -82,7 +82,18 @@ internal sealed class TypeBuilder
 
         if (decl.Kind != DeclKind.Object)
         {
-            return new TypeSpec(entry.Namespace + "." + entry.Name + ".g.cs", entry.Namespace, entry.Name, decl.Kind, decl.Description, doc.Path, decl.Pointer, null, true, EquatableArray<PropertyModel>.Empty, null, EquatableArray<SubtypeModel>.Empty, null, null, null, null, false, decl.EnumValues);
+            return new TypeSpec
+            {
+                HintName = entry.Namespace + "." + entry.Name + ".g.cs",
+                Namespace = entry.Namespace,
+                Name = entry.Name,
+                Kind = decl.Kind,
+                Description = decl.Description,
+                SourcePath = doc.Path,
+                SourcePointer = decl.Pointer,
+                IsSealed = true,
+                EnumValues = decl.EnumValues,
+            };
         }
 
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -176,26 +187,27 @@ internal sealed class TypeBuilder
 
         bool dispatches = discriminatorJson is not null && (subtypes.Count > 0 || unknown is not null);
         bool isSealed = !_lookup.HasChildren(entry);
-        return new TypeSpec(
-            entry.Namespace + "." + entry.Name + ".g.cs",
-            entry.Namespace,
-            entry.Name,
-            DeclKind.Object,
-            decl.Description,
-            doc.Path,
-            decl.Pointer,
-            baseEntry?.FullName,
-            isSealed,
-            properties.ToEquatableArray(),
-            dispatches ? discriminatorJson : null,
-            subtypes.ToEquatableArray(),
-            unknown,
-            selfValue,
-            discriminatorProperty,
-            discriminatorType,
-            entry.IsUnknownSubtype,
-            EquatableArray<EnumValueSpec>.Empty,
-            forwards.ToEquatableArray());
+        return new TypeSpec
+        {
+            HintName = entry.Namespace + "." + entry.Name + ".g.cs",
+            Namespace = entry.Namespace,
+            Name = entry.Name,
+            Kind = DeclKind.Object,
+            Description = decl.Description,
+            SourcePath = doc.Path,
+            SourcePointer = decl.Pointer,
+            BaseType = baseEntry?.FullName,
+            IsSealed = isSealed,
+            Properties = properties.ToEquatableArray(),
+            DiscriminatorJsonName = dispatches ? discriminatorJson : null,
+            Subtypes = subtypes.ToEquatableArray(),
+            UnknownSubtype = unknown,
+            SelfDiscriminatorValue = selfValue,
+            DiscriminatorPropertyName = discriminatorProperty,
+            DiscriminatorPropertyType = discriminatorType,
+            IsUnknownSubtype = entry.IsUnknownSubtype,
+            Forwards = forwards.ToEquatableArray(),
+        };
     }
 
     private void ReportUnresolvedBase(DeclSpec decl, SchemaRef reference)
@@ -269,24 +281,7 @@ internal sealed class TypeBuilder
         switch (shape.Kind)
         {
             case ShapeKind.Primitive:
-                return new TypeRefModel(shape.Primitive switch
-                {
-                    PrimitiveKind.String => TypeRefKind.String,
-                    PrimitiveKind.Int32 => TypeRefKind.Int32,
-                    PrimitiveKind.Int64 => TypeRefKind.Int64,
-                    PrimitiveKind.Float => TypeRefKind.Float,
-                    PrimitiveKind.Double => TypeRefKind.Double,
-                    PrimitiveKind.Boolean => TypeRefKind.Boolean,
-                    PrimitiveKind.DateTime => TypeRefKind.DateTime,
-                    PrimitiveKind.DateTimeRfc1123 => TypeRefKind.DateTimeRfc1123,
-                    PrimitiveKind.Date => TypeRefKind.Date,
-                    PrimitiveKind.Duration => TypeRefKind.Duration,
-                    PrimitiveKind.Uuid => TypeRefKind.Uuid,
-                    PrimitiveKind.Bytes => TypeRefKind.Bytes,
-                    PrimitiveKind.Uri => TypeRefKind.Uri,
-                    PrimitiveKind.UnixTime => TypeRefKind.UnixTime,
-                    _ => TypeRefKind.String,
-                });
+                return new TypeRefModel(shape.Primitive);
             case ShapeKind.Array:
                 return new TypeRefModel(TypeRefKind.Array, Element: Resolve(shape.Element ?? ShapeSpec.Any, visiting, origin));
             case ShapeKind.Map:
