@@ -8,9 +8,9 @@ using MsiIdentity = GeneratedArm.IntegrationTests.Msi.Identity;
 namespace GeneratedArm.IntegrationTests;
 
 /// <summary>
-/// Full circle: the generator and the emulator read the same Microsoft.ManagedIdentity 2024-11-30 spec (../shared/specs). Models
-/// generated from it are sent and read by the runtime's <see cref="ArmClient"/> (untyped PUT/PATCH/GET/list calls) against the
-/// in-process emulator serving that spec, with the VM's managed identity from the emulator's IMDS. Skipped without the corpus.
+/// Full circle: the generator and the emulator read the same Microsoft.ManagedIdentity 2024-11-30 spec (../shared/specs). The
+/// client generated from it (and, separately, its models through untyped <see cref="ArmClient"/> calls) drive the in-process
+/// emulator serving that spec, with the VM's managed identity from the emulator's IMDS. Skipped without the corpus.
 /// </summary>
 public class ProviderSpecFullCircleTests
 {
@@ -72,9 +72,51 @@ public class ProviderSpecFullCircleTests
             Assert.That(invalid.Error?.Target, Is.EqualTo("properties.audiences"));
         });
     }
+    [Test]
+    public async Task Generated_ManagedServiceIdentityClient_drives_the_emulator_that_learned_the_same_spec()
+    {
+        await using var emulator = AzureEmulator.Create(b => b.AddResourceProviderSpecs(SpecPath())
+            .AddRoleAssignment(TutorialDefaults.SystemAssignedPrincipalId, TestServer.Rbac.BuiltInRoles.ContributorId, TutorialDefaults.ResourceGroupId));
+        var handler = emulator.CreateHandler();
+        using var credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions { Transport = handler });
+        using var arm = new ArmClient(credential, new ArmClientOptions { Transport = handler });
+        var msi = new ManagedServiceIdentityClient(arm, TutorialDefaults.SubscriptionId);
+        string rg = TutorialDefaults.ResourceGroupName;
+
+        ArmResponse<MsiIdentity> created = await msi.UserAssignedIdentities.CreateOrUpdateAsync(rg, "typed", new MsiIdentity { Location = "westus" });
+        FederatedIdentityCredential federated = await msi.FederatedIdentityCredentials.CreateOrUpdateAsync(rg, "typed", "gh", new FederatedIdentityCredential
+        {
+            Properties = new FederatedIdentityCredentialProperties
+            {
+                Issuer = new Uri("https://token.actions.githubusercontent.com"), Subject = "repo:contoso/app:environment:prod", Audiences = ["api://AzureADTokenExchange"],
+            },
+        });
+        var names = new List<string?>();
+        await foreach (MsiIdentity identity in msi.UserAssignedIdentities.ListByResourceGroupAsync(rg)) names.Add(identity.Name);
+        var credentials = new List<string?>();
+        await foreach (FederatedIdentityCredential item in msi.FederatedIdentityCredentials.ListAsync(rg, "typed")) credentials.Add(item.Name);
+        ArmResponse deleted = await msi.UserAssignedIdentities.DeleteAsync(rg, "typed");
+        var gone = Assert.ThrowsAsync<ArmRequestException>(() => msi.UserAssignedIdentities.GetAsync(rg, "typed"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(created.Status, Is.EqualTo(201));
+            Assert.That(created.RequestId, Is.Not.Null.And.Not.Empty);
+            Assert.That(created.Value.Properties?.PrincipalId, Is.Not.Null.And.Not.EqualTo(Guid.Empty));
+            Assert.That(federated.Properties?.Subject, Is.EqualTo("repo:contoso/app:environment:prod"));
+            Assert.That(names, Does.Contain("typed"));
+            Assert.That(credentials, Is.EqualTo(new[] { "gh" }));
+            Assert.That(deleted.Status, Is.EqualTo(200));
+            Assert.That(gone!.Status, Is.EqualTo(404));
+        });
+    }
 #else
     [Test]
     public void Generated_models_round_trip_through_ArmClient_and_the_emulator_that_learned_the_same_spec() =>
+        Assert.Ignore($"The spec corpus is absent: expected {SpecPath()} (../shared/specs next to the repository) when building.");
+
+    [Test]
+    public void Generated_ManagedServiceIdentityClient_drives_the_emulator_that_learned_the_same_spec() =>
         Assert.Ignore($"The spec corpus is absent: expected {SpecPath()} (../shared/specs next to the repository) when building.");
 #endif
 }
