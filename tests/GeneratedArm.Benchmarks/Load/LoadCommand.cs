@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using GeneratedArm.TestServer;
+using GeneratedArm.TestServer.Hosting;
+using GeneratedArm.TestServer.State;
+
+namespace GeneratedArm.Benchmarks.Load;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/GeneratedArm.Benchmarks -- load [reads|writes|all] [--connections 64] [--seconds 5] [--requests 2000000]</c>
+/// <list type="bullet">
+/// <item><b>reads</b>: the standalone emulator (Kestrel, loopback) against a minimal Kestrel app serving the same bytes, under the same
+/// closed-loop load: IMDS token (HTTP) and ARM GET of a resource group (HTTPS, administrator's token).</item>
+/// <item><b>writes</b>: 8 writers PUTting resource groups, in memory with 40 and 10,000 groups stored, and durable (a data directory in
+/// the temp folder) with 0 and 10,000 groups; plus one writer's durable PUT median at 0 and 10,000 groups.</item>
+/// </list>
+/// Client and servers share the machine (one process), so figures are for comparison within one run, not absolute capacity.
+/// </summary>
+public static class LoadCommand
+{
+    private const string ArmResource = "https://management.azure.com/";
+    private const string ApiVersion = "2022-09-01";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
+        int connections = IntOption(args, "--connections", 64);
+        var duration = TimeSpan.FromSeconds(IntOption(args, "--seconds", 5));
+        long maxRequests = IntOption(args, "--requests", 2_000_000);
+        if (mode is not ("reads" or "writes" or "all"))
+        {
+            await Console.Error.WriteLineAsync($"Unknown load mode '{mode}': use reads, writes or all.").ConfigureAwait(false);
+            return 2;
+        }
+        Console.WriteLine($"load {mode}: {connections} connections for reads, {duration.TotalSeconds:N0} s per run (after 1 s warm-up), at most {maxRequests:N0} requests, {Environment.ProcessorCount} cores");
+        if (mode is "reads" or "all") await ReadsAsync(connections, duration, maxRequests).ConfigureAwait(false);
+        if (mode is "writes" or "all") await WritesAsync(duration, maxRequests).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task ReadsAsync(int connections, TimeSpan duration, long maxRequests)
+    {
+        await using var emulator = await StandaloneEmulator.StartAsync(new StandaloneOptions()).ConfigureAwait(false);
+        using var setup = new LoadGenerator(1, emulator.Certificate);
+        string token = await AdministratorTokenAsync(emulator).ConfigureAwait(false);
+
+        string imdsPath = "/metadata/identity/oauth2/token";
+        string imdsQuery = "?api-version=2018-02-01&resource=" + Uri.EscapeDataString(ArmResource);
+        string armPath = $"/subscriptions/{TutorialDefaults.SubscriptionId}/resourcegroups/{TutorialDefaults.ResourceGroupName}";
+        string armQuery = "?api-version=" + ApiVersion;
+        HttpRequestMessage Imds(Uri baseUrl)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, imdsPath + imdsQuery));
+            request.Headers.Add("Metadata", "true");
+            return request;
+        }
+        HttpRequestMessage Arm(Uri baseUrl)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, armPath + armQuery));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return request;
+        }
+
+        var answers = new Dictionary<string, CannedAnswer>(StringComparer.Ordinal)
+        {
+            [imdsPath] = await CaptureAsync(Imds(emulator.ImdsUrl)).ConfigureAwait(false),
+            [armPath] = await CaptureAsync(Arm(emulator.ArmUrl)).ConfigureAwait(false),
+        };
+        await using var floor = await FloorServer.StartAsync(answers, emulator.Certificate).ConfigureAwait(false);
+
+        using var load = new LoadGenerator(connections, emulator.Certificate);
+        var warmup = TimeSpan.FromSeconds(1);
+        var floorImds = await load.RunAsync("floor: IMDS token bytes (HTTP)", (_, _) => Imds(floor.HttpUrl), maxRequests, duration, warmup).ConfigureAwait(false);
+        var emuImds = await load.RunAsync("emulator: IMDS token (HTTP)", (_, _) => Imds(emulator.ImdsUrl), maxRequests, duration, warmup).ConfigureAwait(false);
+        var floorArm = await load.RunAsync("floor: ARM GET bytes (HTTPS)", (_, _) => Arm(floor.HttpsUrl), maxRequests, duration, warmup).ConfigureAwait(false);
+        var emuArm = await load.RunAsync("emulator: ARM GET group (HTTPS)", (_, _) => Arm(emulator.ArmUrl), maxRequests, duration, warmup).ConfigureAwait(false);
+        foreach (var r in new[] { floorImds, emuImds, floorArm, emuArm }) Console.WriteLine(r);
+        PrintRatio("IMDS token", emuImds, floorImds);
+        PrintRatio("ARM GET", emuArm, floorArm);
+
+        async Task<CannedAnswer> CaptureAsync(HttpRequestMessage request)
+        {
+            using (request)
+            {
+                using var response = await setup.Client.SendAsync(request).ConfigureAwait(false);
+                byte[] body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                    throw new InvalidOperationException($"The emulator answered {(int)response.StatusCode} to {request.RequestUri}: {Encoding.UTF8.GetString(body)}");
+                return new CannedAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? "application/json", body);
+            }
+        }
+    }
+
+    private static void PrintRatio(string what, LoadResult emulator, LoadResult floor) =>
+        Console.WriteLine($"{what}: {emulator.RequestsPerSecond / floor.RequestsPerSecond:N2}x the floor's requests/s (target >= 0.8), p99 {emulator.P99Ms / floor.P99Ms:N2}x the floor's (target <= 2)");
+
+    private static async Task WritesAsync(TimeSpan duration, long maxRequests)
+    {
+        const int writers = 8;
+        var memory40 = await WriteRunAsync("memory, 40 groups, 8 writers", 40, durable: false, writers, duration, maxRequests).ConfigureAwait(false);
+        var memory10k = await WriteRunAsync("memory, 10,000 groups, 8 writers", 10_000, durable: false, writers, duration, maxRequests).ConfigureAwait(false);
+        var durable0 = await WriteRunAsync("durable, 0 groups, 8 writers", 0, durable: true, writers, duration, maxRequests).ConfigureAwait(false);
+        var durable10k = await WriteRunAsync("durable, 10,000 groups, 8 writers", 10_000, durable: true, writers, duration, maxRequests).ConfigureAwait(false);
+        var single0 = await WriteRunAsync("durable, 0 groups, 1 writer", 0, durable: true, 1, duration, maxRequests).ConfigureAwait(false);
+        var single10k = await WriteRunAsync("durable, 10,000 groups, 1 writer", 10_000, durable: true, 1, duration, maxRequests).ConfigureAwait(false);
+        foreach (var r in new[] { memory40, memory10k, durable0, durable10k, single0, single10k }) Console.WriteLine(r);
+        Console.WriteLine($"in-memory writes/s at 10,000 groups: {memory10k.RequestsPerSecond / memory40.RequestsPerSecond:N2}x at 40 (target >= 0.9)");
+        Console.WriteLine($"durable writes/s with 8 writers: {durable0.RequestsPerSecond:N0} at 0 groups, {durable10k.RequestsPerSecond:N0} at 10,000 (target >= 1,000)");
+        Console.WriteLine($"durable PUT median, 8 writers: {durable10k.P50Ms / durable0.P50Ms:N2}x at 10,000 groups vs 0; 1 writer: {single10k.P50Ms / single0.P50Ms:N2}x (target <= 1.3)");
+    }
+
+    /// <summary>
+    /// Writers PUT groups named <c>load-{writer}-{n}</c> over a fixed set of 25 names each, so the state stays at the seeded size
+    /// (plus at most 25 per writer) while every request is a real write (created or replaced, with new tags).
+    /// </summary>
+    private static async Task<LoadResult> WriteRunAsync(string name, int seededGroups, bool durable, int writers, TimeSpan duration, long maxRequests)
+    {
+        string? dataDir = durable ? Directory.CreateTempSubdirectory("garm-load-").FullName : null;
+        try
+        {
+            await using var emulator = await StandaloneEmulator.StartAsync(new StandaloneOptions(), b =>
+            {
+                b.ConfigureState(s => s with { ResourceGroups = [.. s.ResourceGroups, .. SeedGroups(seededGroups)] });
+                if (dataDir is not null) b.UseDataDirectory(dataDir);
+            }).ConfigureAwait(false);
+            string token = await AdministratorTokenAsync(emulator).ConfigureAwait(false);
+            using var load = new LoadGenerator(writers, emulator.Certificate);
+            return await load.RunAsync(name, (writer, sequence) =>
+            {
+                var uri = new Uri(emulator.ArmUrl,
+                    $"/subscriptions/{TutorialDefaults.SubscriptionId}/resourcegroups/load-{writer}-{sequence % 25}?api-version={ApiVersion}");
+                var request = new HttpRequestMessage(HttpMethod.Put, uri)
+                {
+                    Content = new StringContent("{\"location\":\"westus\",\"tags\":{\"n\":\"" + sequence.ToString(CultureInfo.InvariantCulture) + "\"}}", Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                return request;
+            }, maxRequests, duration, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (dataDir is not null) Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private static IEnumerable<ResourceGroupInfo> SeedGroups(int count) =>
+        Enumerable.Range(0, count).Select(i => new ResourceGroupInfo(TutorialDefaults.SubscriptionId, "seed-" + i.ToString(CultureInfo.InvariantCulture), "westus"));
+
+    private static async Task<string> AdministratorTokenAsync(StandaloneEmulator emulator)
+    {
+        using var client = new HttpClient();
+        using var response = await client.PostAsync(new Uri(emulator.ImdsUrl, "/_emulator/arm/administrator-token"), null).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        if (i < 0) return fallback;
+        if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+            throw new ArgumentException($"{name} needs a positive whole number.");
+        return value;
+    }
+}
