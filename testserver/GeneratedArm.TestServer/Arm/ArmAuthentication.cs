@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GeneratedArm.TestServer.Hosting;
 using GeneratedArm.TestServer.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -11,6 +12,7 @@ public sealed record ArmCaller(string ObjectId, string? AppId, string TenantId, 
 /// <summary>
 /// Validates bearer tokens as ARM does: signature against the emulator's keys, issuer of a known tenant,
 /// <c>aud</c> one of ARM's accepted audiences, <c>nbf</c>/<c>exp</c> with a small tolerance, and a principal (<c>oid</c>).
+/// A token that passed once is remembered (<see cref="ValidatedTokenCache"/>) so repeat calls skip the RS256 verification, never the rest.
 /// </summary>
 internal static class ArmAuthentication
 {
@@ -28,11 +30,26 @@ internal static class ArmAuthentication
             return (null, ArmErrors.AuthorizationHeaderMalformed());
         string token = authorization["Bearer ".Length..].Trim();
 
+        var cache = runtime.Arm.ValidatedTokens;
+        if (!cache.TryGet(token, runtime, out var validated))
+        {
+            var (fresh, failure) = await ValidateAsync(token, runtime).ConfigureAwait(false);
+            if (fresh is null) return (null, failure);
+            validated = fresh;
+            cache.Add(token, validated);
+        }
+        return CheckLifetime(validated, runtime) is { } expired ? (null, expired) : (validated.Caller, null);
+    }
+
+    /// <summary>Everything that depends only on the token's bytes and the keys: signature, issuer, audience, principal.</summary>
+    private static async Task<(ValidatedToken? Token, ArmError? Failure)> ValidateAsync(string token, EmulatorRuntime runtime)
+    {
+        var tenants = runtime.State.Tenants;
         var parameters = new TokenValidationParameters
         {
-            IssuerSigningKeys = [runtime.Options.SigningKey.SecurityKey, .. runtime.Options.AdditionalTrustedKeys.Select(k => k.SecurityKey)],
+            IssuerSigningKeys = [.. TrustedKeys(runtime.Options).Select(k => k.SecurityKey)],
             ValidateIssuerSigningKey = true,
-            ValidIssuers = runtime.State.Tenants.SelectMany(t => new[] { Issuers.V1(t.TenantId), Issuers.V2(t.TenantId) }).ToList(),
+            ValidIssuers = tenants.SelectMany(t => new[] { Issuers.V1(t.TenantId), Issuers.V2(t.TenantId) }).ToList(),
             // Audience and lifetime are checked below, to answer with ARM's specific codes and against the emulator's clock.
             ValidateAudience = false,
             ValidateLifetime = false,
@@ -44,29 +61,69 @@ internal static class ArmAuthentication
         var claims = result.Claims;
         string aud = claims.TryGetValue("aud", out var a) ? a?.ToString() ?? "" : "";
         if (!AllowedAudiences.Contains(aud, StringComparer.OrdinalIgnoreCase))
-        {
             return (null, ArmErrors.TokenAudienceWrong(aud, AllowedAudiences));
-        }
-
-        var jwt = (JsonWebToken)result.SecurityToken;
-        var now = runtime.UtcNow;
-        var tolerance = runtime.Options.ArmClockTolerance;
-        if (jwt.ValidTo != DateTime.MinValue && jwt.ValidTo + tolerance < now.UtcDateTime)
-        {
-            return (null, ArmErrors.TokenExpired(jwt.ValidTo, now.UtcDateTime));
-        }
-        if (jwt.ValidFrom != DateTime.MinValue && jwt.ValidFrom - tolerance > now.UtcDateTime)
-        {
-            return (null, ArmErrors.TokenNotYetValid(jwt.ValidFrom, now.UtcDateTime));
-        }
 
         string? oid = claims.TryGetValue("oid", out var o) ? o?.ToString() : null;
         if (string.IsNullOrEmpty(oid))
-        {
             return (null, ArmErrors.TokenWithoutPrincipal());
-        }
         string? appId = claims.TryGetValue("appid", out var app) ? app?.ToString() : claims.TryGetValue("azp", out var azp) ? azp?.ToString() : null;
         string tid = claims.TryGetValue("tid", out var t) ? t?.ToString() ?? "" : "";
-        return (new ArmCaller(oid, appId, tid, aud), null);
+
+        var jwt = (JsonWebToken)result.SecurityToken;
+        // The key that verified the signature (the handler records it on the token).
+        var signingKey = TrustedKeys(runtime.Options).First(k => ReferenceEquals(k.SecurityKey, jwt.SigningKey));
+        string issuerTenant = tenants.First(x => jwt.Issuer == Issuers.V1(x.TenantId) || jwt.Issuer == Issuers.V2(x.TenantId)).TenantId;
+        return (new ValidatedToken(new ArmCaller(oid, appId, tid, aud), jwt.ValidFrom, jwt.ValidTo, signingKey, issuerTenant), null);
+    }
+
+    /// <summary><c>nbf</c>/<c>exp</c> against the emulator's clock now, with its tolerance: checked on every request, cached or not.</summary>
+    private static ArmError? CheckLifetime(ValidatedToken token, EmulatorRuntime runtime)
+    {
+        var now = runtime.UtcNow.UtcDateTime;
+        var tolerance = runtime.Options.ArmClockTolerance;
+        if (token.ValidTo != DateTime.MinValue && token.ValidTo + tolerance < now)
+            return ArmErrors.TokenExpired(token.ValidTo, now);
+        if (token.ValidFrom != DateTime.MinValue && token.ValidFrom - tolerance > now)
+            return ArmErrors.TokenNotYetValid(token.ValidFrom, now);
+        return null;
+    }
+
+    internal static IEnumerable<SigningKey> TrustedKeys(EmulatorOptions options) => [options.SigningKey, .. options.AdditionalTrustedKeys];
+}
+
+/// <summary>What a successful validation established about one exact token string.</summary>
+internal sealed record ValidatedToken(ArmCaller Caller, DateTime ValidFrom, DateTime ValidTo, SigningKey SigningKey, string IssuerTenantId);
+
+/// <summary>
+/// Tokens that passed validation, keyed by the exact token string (ordinal), so a hit means the signature of exactly these bytes was
+/// verified. A hit is used only while the key that verified it is still trusted (key rotation revokes it) and the issuer's tenant
+/// still exists; lifetime is checked by the caller on every request. Bounded: cleared when full.
+/// </summary>
+internal sealed class ValidatedTokenCache
+{
+    public const int Capacity = 1024;
+    private readonly ConcurrentDictionary<string, ValidatedToken> _tokens = new(StringComparer.Ordinal);
+
+    public bool TryGet(string token, EmulatorRuntime runtime, out ValidatedToken validated)
+    {
+        if (_tokens.TryGetValue(token, out validated!) && IsStillTrusted(validated, runtime)) return true;
+        if (validated is not null) _tokens.TryRemove(token, out _);
+        validated = null!;
+        return false;
+    }
+
+    public void Add(string token, ValidatedToken validated)
+    {
+        if (_tokens.Count >= Capacity) _tokens.Clear();
+        _tokens[token] = validated;
+    }
+
+    public void Clear() => _tokens.Clear();
+
+    private static bool IsStillTrusted(ValidatedToken validated, EmulatorRuntime runtime)
+    {
+        var options = runtime.Options;
+        bool keyTrusted = ReferenceEquals(options.SigningKey, validated.SigningKey) || options.AdditionalTrustedKeys.Contains(validated.SigningKey);
+        return keyTrusted && runtime.State.IsKnownTenant(validated.IssuerTenantId);
     }
 }

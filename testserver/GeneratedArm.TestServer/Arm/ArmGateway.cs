@@ -86,8 +86,6 @@ internal static class ArmGateway
         }
         string apiVersion = apiVersions[0]!;
 
-        runtime.Arm.Deletions.Advance(runtime.State);
-
         var operation = ArmRoutes.Resolve(target, request.Method, out var routeError);
         if (operation is null)
         {

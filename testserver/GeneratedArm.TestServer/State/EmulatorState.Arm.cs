@@ -15,7 +15,10 @@ public sealed partial class EmulatorState
 {
     private readonly List<GenericResourceInfo> _resources = [];
 
-    /// <summary>Called after every change, outside the lock (durable state writes the new state before the request is answered).</summary>
+    /// <summary>
+    /// Called after every real change (not after a write that leaves the state as it was), outside the lock; durable state writes the
+    /// change before the request is answered.
+    /// </summary>
     internal Action? Changed { get; set; }
 
     private void OnChanged() => Changed?.Invoke();
@@ -77,9 +80,10 @@ public sealed partial class EmulatorState
     {
         lock (_gate)
         {
-            int i = _resourceGroups.FindIndex(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name));
-            if (i < 0) return false;
-            _resourceGroups[i] = _resourceGroups[i] with { ProvisioningState = provisioningState };
+            string key = GroupKey(subscriptionId, name);
+            if (!_resourceGroups.TryGetValue(key, out var group)) return false;
+            if (string.Equals(group.ProvisioningState, provisioningState, StringComparison.Ordinal)) return true;
+            _resourceGroups[key] = group with { ProvisioningState = provisioningState };
         }
         OnChanged();
         return true;
@@ -95,12 +99,10 @@ public sealed partial class EmulatorState
         bool removed;
         lock (_gate)
         {
-            var group = _resourceGroups.Find(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name));
-            removed = group is not null;
+            removed = _resourceGroups.Remove(GroupKey(subscriptionId, name), out var group);
             if (group is not null)
             {
                 string id = group.Id;
-                _resourceGroups.Remove(group);
                 _resources.RemoveAll(r => IsBelow(r.Id, id));
                 _virtualMachines.RemoveAll(v => Ci.Equals(v.SubscriptionId, subscriptionId) && Ci.Equals(v.ResourceGroup, name));
                 _userAssignedIdentities.RemoveAll(u => IsBelow(u.ResourceId, id));

@@ -9,7 +9,8 @@ public sealed partial class EmulatorState
     private readonly Lock _gate = new();
     private readonly List<TenantInfo> _tenants = [];
     private readonly List<SubscriptionInfo> _subscriptions = [];
-    private readonly List<ResourceGroupInfo> _resourceGroups = [];
+    // Keyed by "{subscription}/{name}" (case-insensitive), in creation order: lookups and writes stay O(1) as groups accumulate.
+    private readonly OrderedDictionary<string, ResourceGroupInfo> _resourceGroups = new(Ci);
     private readonly List<VirtualMachineInfo> _virtualMachines = [];
     private readonly List<ManagedIdentityInfo> _userAssignedIdentities = [];
     private readonly List<RoleDefinitionInfo> _roleDefinitions = [];
@@ -28,7 +29,8 @@ public sealed partial class EmulatorState
         {
             Replace(_tenants, snapshot.Tenants);
             Replace(_subscriptions, snapshot.Subscriptions);
-            Replace(_resourceGroups, snapshot.ResourceGroups);
+            _resourceGroups.Clear();
+            foreach (var group in snapshot.ResourceGroups) _resourceGroups[GroupKey(group.SubscriptionId, group.Name)] = group;
             Replace(_virtualMachines, snapshot.VirtualMachines);
             Replace(_userAssignedIdentities, snapshot.UserAssignedIdentities);
             Replace(_roleDefinitions, snapshot.RoleDefinitions);
@@ -48,7 +50,7 @@ public sealed partial class EmulatorState
             {
                 Tenants = [.. _tenants],
                 Subscriptions = [.. _subscriptions],
-                ResourceGroups = [.. _resourceGroups],
+                ResourceGroups = [.. _resourceGroups.Values],
                 VirtualMachines = [.. _virtualMachines],
                 UserAssignedIdentities = [.. _userAssignedIdentities],
                 RoleDefinitions = [.. _roleDefinitions],
@@ -79,37 +81,46 @@ public sealed partial class EmulatorState
 
     public IReadOnlyList<ResourceGroupInfo> ListResourceGroups(string subscriptionId)
     {
-        lock (_gate) { return _resourceGroups.FindAll(g => Ci.Equals(g.SubscriptionId, subscriptionId)); }
+        lock (_gate) { return [.. _resourceGroups.Values.Where(g => Ci.Equals(g.SubscriptionId, subscriptionId))]; }
     }
 
     public ResourceGroupInfo? FindResourceGroup(string subscriptionId, string name)
     {
-        lock (_gate) { return _resourceGroups.Find(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name)); }
+        lock (_gate) { return _resourceGroups.GetValueOrDefault(GroupKey(subscriptionId, name)); }
     }
 
     /// <summary>Creates or replaces a resource group (matched case-insensitively; the existing casing is kept). Returns true when created.</summary>
     public bool UpsertResourceGroup(ResourceGroupInfo group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        bool created;
+        bool created, changed;
         lock (_gate)
         {
-            int i = _resourceGroups.FindIndex(g => Ci.Equals(g.SubscriptionId, group.SubscriptionId) && Ci.Equals(g.Name, group.Name));
-            created = i < 0;
-            if (created) _resourceGroups.Add(group);
-            else _resourceGroups[i] = group with { Name = _resourceGroups[i].Name };
+            string key = GroupKey(group.SubscriptionId, group.Name);
+            created = !_resourceGroups.TryGetValue(key, out var existing);
+            var stored = existing is null ? group : group with { Name = existing.Name };
+            changed = created || !SameGroup(stored, existing!);
+            if (changed) _resourceGroups[key] = stored;
         }
-        OnChanged();
+        if (changed) OnChanged();
         return created;
     }
 
     public bool RemoveResourceGroup(string subscriptionId, string name)
     {
         bool removed;
-        lock (_gate) { removed = _resourceGroups.RemoveAll(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name)) > 0; }
-        OnChanged();
+        lock (_gate) { removed = _resourceGroups.Remove(GroupKey(subscriptionId, name)); }
+        if (removed) OnChanged();
         return removed;
     }
+
+    private static string GroupKey(string subscriptionId, string name) => subscriptionId + "/" + name;
+
+    // Records compare dictionaries by reference; a PUT that repeats the same tags is not a change.
+    private static bool SameGroup(ResourceGroupInfo a, ResourceGroupInfo b) =>
+        (a with { Tags = b.Tags }).Equals(b)
+        && a.Tags.Count == b.Tags.Count
+        && a.Tags.All(t => b.Tags.TryGetValue(t.Key, out var v) && string.Equals(v, t.Value, StringComparison.Ordinal));
 
     // ---- identities --------------------------------------------------------------------------
 
@@ -220,7 +231,7 @@ public sealed partial class EmulatorState
     {
         bool removed;
         lock (_gate) { removed = _roleAssignments.RemoveAll(a => Ci.Equals(a.Name, name)) > 0; }
-        OnChanged();
+        if (removed) OnChanged();
         return removed;
     }
 
