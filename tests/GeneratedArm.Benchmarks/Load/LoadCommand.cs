@@ -71,11 +71,8 @@ public static class LoadCommand
         await using var floor = await FloorServer.StartAsync(answers, emulator.Certificate).ConfigureAwait(false);
 
         using var load = new LoadGenerator(connections, emulator.Certificate);
-        var warmup = TimeSpan.FromSeconds(1);
-        var floorImds = await load.RunAsync("floor: IMDS token bytes (HTTP)", (_, _) => Imds(floor.HttpUrl), maxRequests, duration, warmup).ConfigureAwait(false);
-        var emuImds = await load.RunAsync("emulator: IMDS token (HTTP)", (_, _) => Imds(emulator.ImdsUrl), maxRequests, duration, warmup).ConfigureAwait(false);
-        var floorArm = await load.RunAsync("floor: ARM GET bytes (HTTPS)", (_, _) => Arm(floor.HttpsUrl), maxRequests, duration, warmup).ConfigureAwait(false);
-        var emuArm = await load.RunAsync("emulator: ARM GET group (HTTPS)", (_, _) => Arm(emulator.ArmUrl), maxRequests, duration, warmup).ConfigureAwait(false);
+        var (floorImds, emuImds) = await SideBySideAsync(load, "IMDS token (HTTP)", (_, _) => Imds(floor.HttpUrl), (_, _) => Imds(emulator.ImdsUrl), maxRequests, duration).ConfigureAwait(false);
+        var (floorArm, emuArm) = await SideBySideAsync(load, "ARM GET group (HTTPS)", (_, _) => Arm(floor.HttpsUrl), (_, _) => Arm(emulator.ArmUrl), maxRequests, duration).ConfigureAwait(false);
         foreach (var r in new[] { floorImds, emuImds, floorArm, emuArm }) Console.WriteLine(r);
         PrintRatio("IMDS token", emuImds, floorImds);
         PrintRatio("ARM GET", emuArm, floorArm);
@@ -92,6 +89,27 @@ public static class LoadCommand
             }
         }
     }
+
+    /// <summary>
+    /// Floor and emulator alternate in <see cref="Rounds"/> short rounds (each after its own warm-up) and each side's rounds are
+    /// summed, so a change in the machine's load during the run (other builds) weighs on both sides alike.
+    /// </summary>
+    private static async Task<(LoadResult Floor, LoadResult Emulator)> SideBySideAsync(LoadGenerator load, string what,
+        Func<int, long, HttpRequestMessage> floor, Func<int, long, HttpRequestMessage> emulator, long maxRequests, TimeSpan duration)
+    {
+        var round = duration / Rounds;
+        var warmup = TimeSpan.FromMilliseconds(500);
+        var floorRounds = new List<LoadResult>();
+        var emulatorRounds = new List<LoadResult>();
+        for (int i = 0; i < Rounds; i++)
+        {
+            floorRounds.Add(await load.RunAsync("floor: " + what, floor, maxRequests / Rounds, round, warmup).ConfigureAwait(false));
+            emulatorRounds.Add(await load.RunAsync("emulator: " + what, emulator, maxRequests / Rounds, round, warmup).ConfigureAwait(false));
+        }
+        return (LoadResult.Combine(floorRounds), LoadResult.Combine(emulatorRounds));
+    }
+
+    private const int Rounds = 3;
 
     private static void PrintRatio(string what, LoadResult emulator, LoadResult floor) =>
         Console.WriteLine($"{what}: {emulator.RequestsPerSecond / floor.RequestsPerSecond:N2}x the floor's requests/s (target >= 0.8), p99 {emulator.P99Ms / floor.P99Ms:N2}x the floor's (target <= 2)");

@@ -5,9 +5,25 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace GeneratedArm.Benchmarks.Load;
 
-/// <summary>What one load run measured.</summary>
-public sealed record LoadResult(string Name, long Requests, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms)
+/// <summary>What one load run measured (<see cref="LatencyTicks"/>: every request's latency, sorted, in Stopwatch ticks).</summary>
+public sealed record LoadResult(string Name, long Requests, long Failures, TimeSpan Elapsed, long[] LatencyTicks)
 {
+    public double P50Ms => Percentile(0.50);
+
+    public double P99Ms => Percentile(0.99);
+
+    private double Percentile(double p) =>
+        LatencyTicks.Length == 0 ? double.NaN : LatencyTicks[Math.Min(LatencyTicks.Length - 1, (int)(p * LatencyTicks.Length))] * 1000.0 / Stopwatch.Frequency;
+
+    /// <summary>Several rounds of the same load as one result: requests and time summed, percentiles over every latency.</summary>
+    public static LoadResult Combine(IReadOnlyList<LoadResult> rounds)
+    {
+        var all = rounds.SelectMany(r => r.LatencyTicks).ToArray();
+        Array.Sort(all);
+        return new LoadResult(rounds[0].Name, rounds.Sum(r => r.Requests), rounds.Sum(r => r.Failures),
+            TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)), all);
+    }
+
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
 
     public override string ToString() =>
@@ -100,8 +116,7 @@ public sealed class LoadGenerator : IDisposable
     {
         var all = run.Latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
-        double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1000.0 / Stopwatch.Frequency;
-        return new LoadResult(name, all.Length, run.Failures, run.Elapsed, Percentile(0.50), Percentile(0.99));
+        return new LoadResult(name, all.Length, run.Failures, run.Elapsed, all);
     }
 
     public void Dispose() => _client.Dispose();

@@ -25,6 +25,7 @@ public sealed partial class EmulatorState
     public void Load(EmulatorStateSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        long ticket;
         lock (_gate)
         {
             Replace(_tenants, snapshot.Tenants);
@@ -37,15 +38,20 @@ public sealed partial class EmulatorState
             Replace(_roleAssignments, snapshot.RoleAssignments);
             _imdsVirtualMachineName = snapshot.ImdsVirtualMachineName;
             LoadArm(snapshot);
+            ticket = Journal([StateChange.Put(StateCollection.All, snapshot)]);
         }
-        OnChanged();
+        Commit(ticket);
     }
 
     /// <summary>A consistent copy of the whole state.</summary>
-    public EmulatorStateSnapshot Snapshot()
+    public EmulatorStateSnapshot Snapshot() => Snapshot(out _);
+
+    /// <summary>A consistent copy of the whole state and the journal ticket of the last change it contains.</summary>
+    internal EmulatorStateSnapshot Snapshot(out long lastTicket)
     {
         lock (_gate)
         {
+            lastTicket = StateJournal?.LastTicket ?? 0;
             return new EmulatorStateSnapshot
             {
                 Tenants = [.. _tenants],
@@ -93,28 +99,36 @@ public sealed partial class EmulatorState
     public bool UpsertResourceGroup(ResourceGroupInfo group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        bool created, changed;
+        bool created;
+        long ticket = NoChange;
         lock (_gate)
         {
             string key = GroupKey(group.SubscriptionId, group.Name);
             created = !_resourceGroups.TryGetValue(key, out var existing);
             var stored = existing is null ? group : group with { Name = existing.Name };
-            changed = created || !SameGroup(stored, existing!);
-            if (changed) _resourceGroups[key] = stored;
+            if (created || !SameGroup(stored, existing!))
+            {
+                _resourceGroups[key] = stored;
+                ticket = Journal([StateChange.Put(StateCollection.ResourceGroups, stored)]);
+            }
         }
-        if (changed) OnChanged();
+        Commit(ticket);
         return created;
     }
 
     public bool RemoveResourceGroup(string subscriptionId, string name)
     {
-        bool removed;
-        lock (_gate) { removed = _resourceGroups.Remove(GroupKey(subscriptionId, name)); }
-        if (removed) OnChanged();
-        return removed;
+        long ticket = NoChange;
+        lock (_gate)
+        {
+            if (_resourceGroups.Remove(GroupKey(subscriptionId, name), out var group))
+                ticket = Journal([StateChange.Remove(StateCollection.ResourceGroups, group)]);
+        }
+        Commit(ticket);
+        return ticket != NoChange;
     }
 
-    private static string GroupKey(string subscriptionId, string name) => subscriptionId + "/" + name;
+    private static string GroupKey(string subscriptionId, string name) => StateKeys.ResourceGroup(subscriptionId, name);
 
     // Records compare dictionaries by reference; a PUT that repeats the same tags is not a change.
     private static bool SameGroup(ResourceGroupInfo a, ResourceGroupInfo b) =>
@@ -143,12 +157,17 @@ public sealed partial class EmulatorState
     /// <summary>Makes IMDS answer as another VM of the state (its identities, its instance metadata).</summary>
     public void UseVirtualMachineForImds(string name)
     {
+        long ticket = NoChange;
         lock (_gate)
         {
             if (!_virtualMachines.Exists(v => Ci.Equals(v.Name, name))) throw new InvalidOperationException($"No virtual machine named '{name}'.");
-            _imdsVirtualMachineName = name;
+            if (!string.Equals(_imdsVirtualMachineName, name, StringComparison.Ordinal))
+            {
+                _imdsVirtualMachineName = name;
+                ticket = Journal([StateChange.Put(StateCollection.ImdsVirtualMachine, name)]);
+            }
         }
-        OnChanged();
+        Commit(ticket);
     }
 
     public IReadOnlyList<ManagedIdentityInfo> UserAssignedIdentities { get { lock (_gate) { return [.. _userAssignedIdentities]; } } }
@@ -185,18 +204,23 @@ public sealed partial class EmulatorState
     public void AddUserAssignedIdentity(ManagedIdentityInfo identity, string? attachToVirtualMachine = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
+        long ticket;
         lock (_gate)
         {
-            _userAssignedIdentities.RemoveAll(u => Ci.Equals(u.ResourceId, identity.ResourceId));
+            int vm = attachToVirtualMachine is null ? -1 : _virtualMachines.FindIndex(v => Ci.Equals(v.Name, attachToVirtualMachine));
+            if (attachToVirtualMachine is not null && vm < 0) throw new InvalidOperationException($"No virtual machine named '{attachToVirtualMachine}'.");
+            var changes = new List<StateChange>();
+            RemoveWhere(_userAssignedIdentities, u => Ci.Equals(u.ResourceId, identity.ResourceId), StateCollection.UserAssignedIdentities, changes);
             _userAssignedIdentities.Add(identity);
-            if (attachToVirtualMachine is not null)
+            changes.Add(StateChange.Put(StateCollection.UserAssignedIdentities, identity));
+            if (vm >= 0)
             {
-                int i = _virtualMachines.FindIndex(v => Ci.Equals(v.Name, attachToVirtualMachine));
-                if (i < 0) throw new InvalidOperationException($"No virtual machine named '{attachToVirtualMachine}'.");
-                _virtualMachines[i] = _virtualMachines[i] with { UserAssignedIdentityIds = [.. _virtualMachines[i].UserAssignedIdentityIds, identity.ResourceId] };
+                _virtualMachines[vm] = _virtualMachines[vm] with { UserAssignedIdentityIds = [.. _virtualMachines[vm].UserAssignedIdentityIds, identity.ResourceId] };
+                changes.Add(StateChange.Put(StateCollection.VirtualMachines, _virtualMachines[vm]));
             }
+            ticket = Journal(changes);
         }
-        OnChanged();
+        Commit(ticket);
     }
 
     // ---- RBAC --------------------------------------------------------------------------------
@@ -219,20 +243,29 @@ public sealed partial class EmulatorState
     public void AddRoleAssignment(RoleAssignmentInfo assignment)
     {
         ArgumentNullException.ThrowIfNull(assignment);
+        long ticket;
         lock (_gate)
         {
-            _roleAssignments.RemoveAll(a => Ci.Equals(a.Name, assignment.Name));
+            var changes = new List<StateChange>();
+            RemoveWhere(_roleAssignments, a => Ci.Equals(a.Name, assignment.Name), StateCollection.RoleAssignments, changes);
             _roleAssignments.Add(assignment);
+            changes.Add(StateChange.Put(StateCollection.RoleAssignments, assignment));
+            ticket = Journal(changes);
         }
-        OnChanged();
+        Commit(ticket);
     }
 
     public bool RemoveRoleAssignment(string name)
     {
-        bool removed;
-        lock (_gate) { removed = _roleAssignments.RemoveAll(a => Ci.Equals(a.Name, name)) > 0; }
-        if (removed) OnChanged();
-        return removed;
+        long ticket;
+        lock (_gate)
+        {
+            var changes = new List<StateChange>();
+            RemoveWhere(_roleAssignments, a => Ci.Equals(a.Name, name), StateCollection.RoleAssignments, changes);
+            ticket = Journal(changes);
+        }
+        Commit(ticket);
+        return ticket != NoChange;
     }
 
     private static void Replace<T>(List<T> target, IEnumerable<T> source)
