@@ -199,6 +199,15 @@ internal sealed partial class DurableStateStore : IStateJournal, IDisposable
         }
     }
 
+    /// <summary>Replaces the journal by a snapshot now (what happens on its own once the journal outgrows the snapshot).</summary>
+    public void CompactNow()
+    {
+        lock (_flushGate)
+        {
+            if (_state is { } state) Compact(state);
+        }
+    }
+
     /// <summary>One line per operation, all written together, then one fsync for the whole batch.</summary>
     private void WriteBatch(List<(long Ticket, IReadOnlyList<StateChange> Changes)> batch)
     {
