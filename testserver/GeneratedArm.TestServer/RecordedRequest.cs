@@ -25,7 +25,7 @@ public sealed class RecordedRequest
     public IReadOnlyDictionary<string, string> Headers => _headerLookup ??= ToLookup(_headers);
 
     /// <summary>The status code sent, or null while the request is in flight; 0 when the connection was aborted.</summary>
-    public int? StatusCode { get; internal set; }
+    public int? StatusCode { get; internal init; }
 
     public override string ToString() => $"{Method} {Uri} -> {StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "…"}";
 

@@ -109,7 +109,7 @@ public static class LoadCommand
         return (LoadResult.Combine(floorRounds), LoadResult.Combine(emulatorRounds));
     }
 
-    private const int Rounds = 3;
+    private const int Rounds = 6;
 
     private static void PrintRatio(string what, LoadResult emulator, LoadResult floor) =>
         Console.WriteLine($"{what}: {emulator.RequestsPerSecond / floor.RequestsPerSecond:N2}x the floor's requests/s (target >= 0.8), p99 {emulator.P99Ms / floor.P99Ms:N2}x the floor's (target <= 2)");

@@ -423,6 +423,38 @@ public class ArmGatewayTests
         Assert.That(log.Snapshot(), Is.Empty);
     }
 
+    [Test]
+    public void The_request_log_drops_the_oldest_requests_beyond_its_byte_budget_and_decodes_the_rest_intact()
+    {
+        var log = new GeneratedArm.TestServer.Hosting.RequestLog();
+        string big = new('x', 4096);
+        const int Sent = 6_000;
+        for (int i = 0; i < Sent; i++)
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            context.Request.Method = "PUT";
+            context.Request.Scheme = "http";
+            context.Request.Host = new Microsoft.AspNetCore.Http.HostString("127.0.0.1", 80);
+            context.Request.Path = "/r/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Request.Headers["x-big"] = big + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            long sequence = log.Record(context, DateTimeOffset.UnixEpoch.AddSeconds(i));
+            log.Complete(sequence, 200 + (i % 2));
+        }
+
+        var kept = log.Snapshot();
+        int first = Sent - kept.Count;
+
+        Assert.That(kept.Count, Is.LessThan(Sent).And.GreaterThan(GeneratedArm.TestServer.Hosting.RequestLog.MaxBytes / 8192));
+        for (int k = 0; k < kept.Count; k++)
+        {
+            int i = first + k;
+            Assert.That(kept[k].Uri.AbsolutePath, Is.EqualTo("/r/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(kept[k].Headers["x-big"], Is.EqualTo(big + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(kept[k].StatusCode, Is.EqualTo(200 + (i % 2)));
+            Assert.That(kept[k].ReceivedAt, Is.EqualTo(DateTimeOffset.UnixEpoch.AddSeconds(i)));
+        }
+    }
+
     // ---- the error catalogue -----------------------------------------------------------------------------------------------
 
     [Test]

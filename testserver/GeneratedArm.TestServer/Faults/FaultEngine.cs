@@ -67,8 +67,12 @@ internal sealed class FaultEngine(TimeProvider clock)
     /// </summary>
     public FaultEffect? Evaluate(HttpContext context, out FaultTarget target)
     {
+        if (_ruleCount == 0)
+        {
+            target = FaultTarget.Any;
+            return null;
+        }
         target = Classify(context.Request.Path);
-        if (_ruleCount == 0) return null;
         lock (_gate)
         {
             Expire(clock.GetUtcNow());
