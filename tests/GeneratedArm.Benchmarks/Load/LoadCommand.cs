@@ -99,6 +99,9 @@ public static class LoadCommand
     {
         var round = duration / Rounds;
         var warmup = TimeSpan.FromMilliseconds(500);
+        // A longer first warm-up per side, so both run tiered-up (PGO) code before anything is measured.
+        await load.RunAsync("warm-up", floor, maxRequests / Rounds, TimeSpan.FromSeconds(2), TimeSpan.Zero).ConfigureAwait(false);
+        await load.RunAsync("warm-up", emulator, maxRequests / Rounds, TimeSpan.FromSeconds(2), TimeSpan.Zero).ConfigureAwait(false);
         var floorRounds = new List<LoadResult>();
         var emulatorRounds = new List<LoadResult>();
         for (int i = 0; i < Rounds; i++)

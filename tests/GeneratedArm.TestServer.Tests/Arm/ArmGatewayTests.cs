@@ -404,13 +404,7 @@ public class ArmGatewayTests
         var log = new GeneratedArm.TestServer.Hosting.RequestLog();
         for (int i = 0; i < GeneratedArm.TestServer.Hosting.RequestLog.Capacity + 5; i++)
         {
-            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-            context.Request.Method = "GET";
-            context.Request.Scheme = "https";
-            context.Request.Host = new Microsoft.AspNetCore.Http.HostString("management.azure.com");
-            context.Request.Path = "/r/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Request.Headers.Authorization = "Bearer secret-token-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            log.Record(context, DateTimeOffset.UnixEpoch);
+            log.Record(Request(i, "Authorization", "Bearer secret-token-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)), DateTimeOffset.UnixEpoch);
         }
 
         var kept = log.Snapshot();
@@ -431,13 +425,7 @@ public class ArmGatewayTests
         const int Sent = 6_000;
         for (int i = 0; i < Sent; i++)
         {
-            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-            context.Request.Method = "PUT";
-            context.Request.Scheme = "http";
-            context.Request.Host = new Microsoft.AspNetCore.Http.HostString("127.0.0.1", 80);
-            context.Request.Path = "/r/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Request.Headers["x-big"] = big + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            long sequence = log.Record(context, DateTimeOffset.UnixEpoch.AddSeconds(i));
+            long sequence = log.Record(Request(i, "x-big", big + i.ToString(System.Globalization.CultureInfo.InvariantCulture)), DateTimeOffset.UnixEpoch.AddSeconds(i));
             log.Complete(sequence, 200 + (i % 2));
         }
 
@@ -453,6 +441,17 @@ public class ArmGatewayTests
             Assert.That(kept[k].StatusCode, Is.EqualTo(200 + (i % 2)));
             Assert.That(kept[k].ReceivedAt, Is.EqualTo(DateTimeOffset.UnixEpoch.AddSeconds(i)));
         }
+    }
+
+    private static Microsoft.AspNetCore.Http.DefaultHttpContext Request(int i, string header, string value)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.Scheme = "https";
+        context.Request.Host = new Microsoft.AspNetCore.Http.HostString("management.azure.com");
+        context.Request.Path = "/r/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Request.Headers[header] = value;
+        return context;
     }
 
     // ---- the error catalogue -----------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ internal static class ArmGateway
     {
         var request = context.Request;
         var headers = context.Response.Headers;
-        string requestId = headers["x-ms-request-id"] is { Count: > 0 } existing ? existing.ToString() : Guid.NewGuid().ToString();
+        string requestId = headers["x-ms-request-id"] is { Count: > 0 } existing ? existing.ToString() : RequestIds.New();
         headers["x-ms-request-id"] = requestId;
         headers["x-ms-correlation-request-id"] = request.Headers["x-ms-correlation-request-id"] is { Count: > 0 } corr && !string.IsNullOrWhiteSpace(corr)
             ? corr.ToString()
@@ -56,12 +56,27 @@ internal static class ArmGateway
         {
             headers["x-ms-client-request-id"] = clientRequestId.ToString();
         }
-        headers["x-ms-routing-request-id"] = "EMULATOR:" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ":" + requestId;
+        headers["x-ms-routing-request-id"] = RoutingPrefix(now) + requestId;
         headers.CacheControl = "no-cache";
         headers.Pragma = "no-cache";
         headers.Expires = "-1";
         headers["X-Content-Type-Options"] = "nosniff";
         headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+    }
+
+    // "EMULATOR:{yyyyMMddTHHmmssZ}:" changes once a second: formatted once per second, not per request.
+    // A reference swapped whole, so a reader never sees one second's number with another's text.
+    private sealed record RoutingStamp(long Second, string Prefix);
+
+    private static RoutingStamp? s_routingStamp;
+
+    private static string RoutingPrefix(DateTimeOffset now)
+    {
+        long second = now.UtcTicks / TimeSpan.TicksPerSecond;
+        if (s_routingStamp is { } cached && cached.Second == second) return cached.Prefix;
+        var stamp = new RoutingStamp(second, "EMULATOR:" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ":");
+        s_routingStamp = stamp;
+        return stamp.Prefix;
     }
 
     private static async Task HandleCoreAsync(HttpContext context, EmulatorRuntime runtime)

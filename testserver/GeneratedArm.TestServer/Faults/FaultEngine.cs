@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using GeneratedArm.TestServer.Hosting;
 using GeneratedArm.TestServer.Imds;
 using Microsoft.AspNetCore.Http;
 
@@ -195,7 +196,7 @@ internal static class FaultResponder
                 var response = context.Response;
                 response.StatusCode = effect.StatusCode;
                 if (target is FaultTarget.Imds or FaultTarget.ImdsToken or FaultTarget.ImdsInstance) ImdsRules.AddHeaders(response);
-                else response.Headers["x-ms-request-id"] = Guid.NewGuid().ToString();
+                else response.Headers["x-ms-request-id"] = RequestIds.New();
                 if (effect.RetryAfter is { } retryAfter)
                     response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 foreach (var (name, value) in effect.Headers) response.Headers[name] = value;
