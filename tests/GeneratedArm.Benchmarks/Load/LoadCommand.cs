@@ -98,7 +98,7 @@ public static class LoadCommand
         Func<int, long, HttpRequestMessage> floor, Func<int, long, HttpRequestMessage> emulator, long maxRequests, TimeSpan duration)
     {
         var round = duration / Rounds;
-        var warmup = TimeSpan.FromMilliseconds(500);
+        var warmup = TimeSpan.FromMilliseconds(200);
         // A longer first warm-up per side, so both run tiered-up (PGO) code before anything is measured.
         await load.RunAsync("warm-up", floor, maxRequests / Rounds, TimeSpan.FromSeconds(2), TimeSpan.Zero).ConfigureAwait(false);
         await load.RunAsync("warm-up", emulator, maxRequests / Rounds, TimeSpan.FromSeconds(2), TimeSpan.Zero).ConfigureAwait(false);
@@ -112,7 +112,7 @@ public static class LoadCommand
         return (LoadResult.Combine(floorRounds), LoadResult.Combine(emulatorRounds));
     }
 
-    private const int Rounds = 6;
+    private const int Rounds = 12;
 
     private static void PrintRatio(string what, LoadResult emulator, LoadResult floor) =>
         Console.WriteLine($"{what}: {emulator.RequestsPerSecond / floor.RequestsPerSecond:N2}x the floor's requests/s (target >= 0.8), p99 {emulator.P99Ms / floor.P99Ms:N2}x the floor's (target <= 2)");
