@@ -308,6 +308,29 @@ public class PersistenceTests
     }
 
     [Test]
+    public async Task State_raises_Changed_only_for_writes_that_change_it()
+    {
+        using var emulator = AzureEmulator.Create();
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+        int changes = 0;
+        emulator.State.Changed = () => Interlocked.Increment(ref changes);
+
+        using var created = await SendAsync(client, HttpMethod.Put, Rg("Quiet"), admin, """{"location":"eastus","tags":{"k":"v"}}""");
+        using var same = await SendAsync(client, HttpMethod.Put, Rg("Quiet"), admin, """{"location":"eastus","tags":{"k":"v"}}""");
+        using var samePatch = await SendAsync(client, HttpMethod.Patch, Rg("Quiet"), admin, """{"tags":{"k":"v"}}""");
+        using var read = await SendAsync(client, HttpMethod.Get, Rg("Quiet"), admin);
+        using var missing = await SendAsync(client, HttpMethod.Delete, $"/subscriptions/{Sub}/resourceGroups/Quiet/providers/Microsoft.Web/sites/none?api-version=2023-01-01", admin);
+        int quiet = changes;
+        using var changed = await SendAsync(client, HttpMethod.Patch, Rg("Quiet"), admin, """{"tags":{"k":"w"}}""");
+
+        Assert.That((created.StatusCode, same.StatusCode, samePatch.StatusCode, read.StatusCode, missing.StatusCode, changed.StatusCode),
+            Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NoContent, HttpStatusCode.OK)));
+        Assert.That(quiet, Is.EqualTo(1), "only the creation changed the state");
+        Assert.That(changes, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Concurrent_writers_share_journal_flushes_and_a_compaction_keeps_every_write()
     {
         using (var emulator = AzureEmulator.Create(b => b.UseDataDirectory(_dir)))

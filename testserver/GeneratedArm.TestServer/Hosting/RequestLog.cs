@@ -25,6 +25,7 @@ internal sealed class RequestLog
     public const int MaxBytes = 16 * 1024 * 1024;
 
     private const int InitialBytes = 64 * 1024;
+    private const int InitialSlots = 256;
     private const int InFlight = -1;
 
     private struct Slot
@@ -41,7 +42,7 @@ internal sealed class RequestLog
     private static ArrayBufferWriter<byte>? t_buffer;
 
     private readonly Lock _gate = new();
-    private readonly Slot[] _slots = new Slot[Capacity];
+    private Slot[] _slots = new Slot[InitialSlots]; // grows to Capacity: a short-lived emulator stays small
     private byte[] _ring = [];
     private long _written;     // bytes ever written: an entry at byte position p lives at _ring[p % _ring.Length]
     private long _next = 1;    // sequence of the next request
@@ -55,8 +56,7 @@ internal sealed class RequestLog
             var result = new RecordedRequest[_next - _oldest];
             for (long s = _oldest; s < _next; s++)
             {
-                ref var slot = ref _slots[s % Capacity];
-                result[s - _oldest] = Decode(slot);
+                result[s - _oldest] = Decode(_slots[s % _slots.Length]);
             }
             return result;
         }
@@ -92,7 +92,7 @@ internal sealed class RequestLog
         {
             MakeRoom(bytes.Length);
             long sequence = _next++;
-            _slots[sequence % Capacity] = new Slot { Sequence = sequence, Start = _written, Length = bytes.Length, Status = InFlight, ReceivedAtTicks = now.UtcTicks };
+            _slots[sequence % _slots.Length] = new Slot { Sequence = sequence, Start = _written, Length = bytes.Length, Status = InFlight, ReceivedAtTicks = now.UtcTicks };
             Copy(bytes, _written);
             _written += bytes.Length;
             return sequence;
@@ -104,7 +104,7 @@ internal sealed class RequestLog
     {
         lock (_gate)
         {
-            ref var slot = ref _slots[sequence % Capacity];
+            ref var slot = ref _slots[sequence % _slots.Length];
             if (slot.Sequence == sequence && sequence >= _oldest) slot.Status = statusCode;
         }
     }
@@ -113,9 +113,10 @@ internal sealed class RequestLog
     private void MakeRoom(int length)
     {
         while (_next - _oldest >= Capacity) _oldest++;
+        if (_next - _oldest >= _slots.Length) GrowSlots();
         while (true)
         {
-            long used = _next == _oldest ? 0 : _written - _slots[_oldest % Capacity].Start;
+            long used = _next == _oldest ? 0 : _written - _slots[_oldest % _slots.Length].Start;
             if (used + length <= _ring.Length) return;
             if (_ring.Length < MaxBytes && used + length <= MaxBytes)
             {
@@ -127,12 +128,19 @@ internal sealed class RequestLog
         }
     }
 
+    private void GrowSlots()
+    {
+        var slots = new Slot[Math.Min(Capacity, _slots.Length * 2)];
+        for (long s = _oldest; s < _next; s++) slots[s % slots.Length] = _slots[s % _slots.Length];
+        _slots = slots;
+    }
+
     private void Grow(int size)
     {
         var ring = new byte[size];
         if (_next != _oldest)
         {
-            long start = _slots[_oldest % Capacity].Start;
+            long start = _slots[_oldest % _slots.Length].Start;
             for (long p = start; p < _written; p++) ring[p % size] = _ring[p % _ring.Length];
         }
         _ring = ring;
