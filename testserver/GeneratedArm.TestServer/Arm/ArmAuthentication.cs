@@ -36,7 +36,7 @@ internal static class ArmAuthentication
             var (fresh, failure) = await ValidateAsync(token, runtime).ConfigureAwait(false);
             if (fresh is null) return (null, failure);
             validated = fresh;
-            cache.Add(token, validated);
+            if (validated.SigningKey is not null && validated.IssuerTenantId is not null) cache.Add(token, validated);
         }
         return CheckLifetime(validated, runtime) is { } expired ? (null, expired) : (validated.Caller, null);
     }
@@ -70,9 +70,10 @@ internal static class ArmAuthentication
         string tid = claims.TryGetValue("tid", out var t) ? t?.ToString() ?? "" : "";
 
         var jwt = (JsonWebToken)result.SecurityToken;
-        // The key that verified the signature (the handler records it on the token).
-        var signingKey = TrustedKeys(runtime.Options).First(k => ReferenceEquals(k.SecurityKey, jwt.SigningKey));
-        string issuerTenant = tenants.First(x => jwt.Issuer == Issuers.V1(x.TenantId) || jwt.Issuer == Issuers.V2(x.TenantId)).TenantId;
+        // The key that verified the signature (the handler records it on the token) and the tenant whose issuer matched; a token whose
+        // key or tenant cannot be told is still accepted, just not remembered.
+        var signingKey = TrustedKeys(runtime.Options).FirstOrDefault(k => ReferenceEquals(k.SecurityKey, jwt.SigningKey));
+        string? issuerTenant = tenants.FirstOrDefault(x => jwt.Issuer == Issuers.V1(x.TenantId) || jwt.Issuer == Issuers.V2(x.TenantId))?.TenantId;
         return (new ValidatedToken(new ArmCaller(oid, appId, tid, aud), jwt.ValidFrom, jwt.ValidTo, signingKey, issuerTenant), null);
     }
 
@@ -92,7 +93,7 @@ internal static class ArmAuthentication
 }
 
 /// <summary>What a successful validation established about one exact token string.</summary>
-internal sealed record ValidatedToken(ArmCaller Caller, DateTime ValidFrom, DateTime ValidTo, SigningKey SigningKey, string IssuerTenantId);
+internal sealed record ValidatedToken(ArmCaller Caller, DateTime ValidFrom, DateTime ValidTo, SigningKey? SigningKey, string? IssuerTenantId);
 
 /// <summary>
 /// Tokens that passed validation, keyed by the exact token string (ordinal), so a hit means the signature of exactly these bytes was
@@ -123,7 +124,8 @@ internal sealed class ValidatedTokenCache
     private static bool IsStillTrusted(ValidatedToken validated, EmulatorRuntime runtime)
     {
         var options = runtime.Options;
-        bool keyTrusted = ReferenceEquals(options.SigningKey, validated.SigningKey) || options.AdditionalTrustedKeys.Contains(validated.SigningKey);
-        return keyTrusted && runtime.State.IsKnownTenant(validated.IssuerTenantId);
+        if (validated.SigningKey is not { } key || validated.IssuerTenantId is not { } tenant) return false;
+        bool keyTrusted = ReferenceEquals(options.SigningKey, key) || options.AdditionalTrustedKeys.Contains(key);
+        return keyTrusted && runtime.State.IsKnownTenant(tenant);
     }
 }
