@@ -9,7 +9,8 @@ using GeneratedArm.TestServer.State;
 namespace GeneratedArm.Benchmarks.Load;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/GeneratedArm.Benchmarks -- load [reads|writes|all] [--connections 64] [--seconds 5] [--requests 2000000]</c>
+/// <c>dotnet run -c Release --project tests/GeneratedArm.Benchmarks -- load [reads|writes|all] [--connections 64] [--seconds 6] [--requests 2000000]</c>
+/// (at most 1,024 connections, 120 s and 5,000,000 requests per run; every target is 127.0.0.1)
 /// <list type="bullet">
 /// <item><b>reads</b>: the standalone emulator (Kestrel, loopback) against a minimal Kestrel app serving the same bytes, under the same
 /// closed-loop load: IMDS token (HTTP) and ARM GET of a resource group (HTTPS, administrator's token).</item>
@@ -26,15 +27,26 @@ public static class LoadCommand
     public static async Task<int> RunAsync(string[] args)
     {
         string mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
-        int connections = IntOption(args, "--connections", 64);
-        var duration = TimeSpan.FromSeconds(IntOption(args, "--seconds", 5));
-        long maxRequests = IntOption(args, "--requests", 2_000_000);
+        int connections;
+        TimeSpan duration;
+        long maxRequests;
+        try
+        {
+            connections = IntOption(args, "--connections", 64, max: 1024);
+            duration = TimeSpan.FromSeconds(IntOption(args, "--seconds", 6, max: (int)LoadGenerator.MaxDuration.TotalSeconds));
+            maxRequests = IntOption(args, "--requests", 2_000_000, max: (int)LoadGenerator.MaxRequests);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 2;
+        }
         if (mode is not ("reads" or "writes" or "all"))
         {
             await Console.Error.WriteLineAsync($"Unknown load mode '{mode}': use reads, writes or all.").ConfigureAwait(false);
             return 2;
         }
-        Console.WriteLine($"load {mode}: {connections} connections for reads, {duration.TotalSeconds:N0} s per run (after 1 s warm-up), at most {maxRequests:N0} requests, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"load {mode}: {connections} connections for reads, {duration.TotalSeconds:N0} s measured per side and scenario (after warm-up), at most {maxRequests:N0} requests, {Environment.ProcessorCount} cores");
         if (mode is "reads" or "all") await ReadsAsync(connections, duration, maxRequests).ConfigureAwait(false);
         if (mode is "writes" or "all") await WritesAsync(duration, maxRequests).ConfigureAwait(false);
         return 0;
@@ -178,12 +190,13 @@ public static class LoadCommand
         return json.RootElement.GetProperty("access_token").GetString()!;
     }
 
-    private static int IntOption(string[] args, string name, int fallback)
+    /// <summary>A whole-number option between 1 and <paramref name="max"/> (the benchmark stays bounded in time and requests).</summary>
+    private static int IntOption(string[] args, string name, int fallback, int max)
     {
         int i = Array.IndexOf(args, name);
         if (i < 0) return fallback;
-        if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
-            throw new ArgumentException($"{name} needs a positive whole number.");
+        if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1 || value > max)
+            throw new ArgumentException($"{name} needs a whole number from 1 to {max}.");
         return value;
     }
 }
