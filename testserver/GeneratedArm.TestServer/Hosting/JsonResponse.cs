@@ -22,12 +22,26 @@ internal static class JsonResponse
         return buffer.WrittenSpan.ToArray();
     }
 
+    // Bodies are serialized into a buffer each thread reuses and copied into the response pipe: no per-response arrays
+    // (the load benchmark's profiles showed them on every IMDS and ARM answer). Large buffers are not kept.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    private const int KeptBufferBytes = 64 * 1024;
+
     public static Task WriteAsync(HttpResponse response, int statusCode, Action<Utf8JsonWriter> write)
     {
-        byte[] body = Serialize(write);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(writer);
+        }
         response.StatusCode = statusCode;
         response.ContentType = ContentType;
-        response.ContentLength = body.Length;
-        return response.Body.WriteAsync(body).AsTask();
+        response.ContentLength = buffer.WrittenCount;
+        response.BodyWriter.Write(buffer.WrittenSpan);
+        if (buffer.Capacity > KeptBufferBytes) t_buffer = null;
+        return response.BodyWriter.FlushAsync().AsTask();
     }
 }
