@@ -83,8 +83,10 @@ public static class LoadCommand
         await using var floor = await FloorServer.StartAsync(answers, emulator.Certificate).ConfigureAwait(false);
 
         using var load = new LoadGenerator(connections, emulator.Certificate);
-        var (floorImds, emuImds) = await SideBySideAsync(load, "IMDS token (HTTP)", (_, _) => Imds(floor.HttpUrl), (_, _) => Imds(emulator.ImdsUrl), maxRequests, duration).ConfigureAwait(false);
-        var (floorArm, emuArm) = await SideBySideAsync(load, "ARM GET group (HTTPS)", (_, _) => Arm(floor.HttpsUrl), (_, _) => Arm(emulator.ArmUrl), maxRequests, duration).ConfigureAwait(false);
+        var (floorImds, emuImds) = await SideBySideAsync(load, ("floor: IMDS token (HTTP)", (_, _) => Imds(floor.HttpUrl)),
+            ("emulator: IMDS token (HTTP)", (_, _) => Imds(emulator.ImdsUrl)), maxRequests, duration).ConfigureAwait(false);
+        var (floorArm, emuArm) = await SideBySideAsync(load, ("floor: ARM GET group (HTTPS)", (_, _) => Arm(floor.HttpsUrl)),
+            ("emulator: ARM GET group (HTTPS)", (_, _) => Arm(emulator.ArmUrl)), maxRequests, duration).ConfigureAwait(false);
         foreach (var r in new[] { floorImds, emuImds, floorArm, emuArm }) Console.WriteLine(r);
         PrintRatio("IMDS token", emuImds, floorImds);
         PrintRatio("ARM GET", emuArm, floorArm);
@@ -103,25 +105,26 @@ public static class LoadCommand
     }
 
     /// <summary>
-    /// Floor and emulator alternate in <see cref="Rounds"/> short rounds (each after its own warm-up) and each side's rounds are
-    /// summed, so a change in the machine's load during the run (other builds) weighs on both sides alike.
+    /// Two sides (floor and emulator, or two state sizes) alternate in <see cref="Rounds"/> short rounds and each side's rounds are
+    /// summed, so a change in the machine's load during the run (other builds) weighs on both alike.
     /// </summary>
-    private static async Task<(LoadResult Floor, LoadResult Emulator)> SideBySideAsync(LoadGenerator load, string what,
-        Func<int, long, HttpRequestMessage> floor, Func<int, long, HttpRequestMessage> emulator, long maxRequests, TimeSpan duration)
+    private static async Task<(LoadResult A, LoadResult B)> SideBySideAsync(LoadGenerator load,
+        (string Name, Func<int, long, HttpRequestMessage> Create) a, (string Name, Func<int, long, HttpRequestMessage> Create) b,
+        long maxRequests, TimeSpan duration)
     {
         var round = duration / Rounds;
         var warmup = TimeSpan.FromMilliseconds(200);
         // A longer first warm-up per side, so both run tiered-up (PGO) code before anything is measured.
-        await load.RunAsync("warm-up", floor, maxRequests / Rounds, TimeSpan.FromSeconds(2), TimeSpan.Zero).ConfigureAwait(false);
-        await load.RunAsync("warm-up", emulator, maxRequests / Rounds, TimeSpan.FromSeconds(2), TimeSpan.Zero).ConfigureAwait(false);
-        var floorRounds = new List<LoadResult>();
-        var emulatorRounds = new List<LoadResult>();
+        await load.RunAsync("warm-up", a.Create, maxRequests / Rounds, TimeSpan.FromSeconds(2), TimeSpan.Zero).ConfigureAwait(false);
+        await load.RunAsync("warm-up", b.Create, maxRequests / Rounds, TimeSpan.FromSeconds(2), TimeSpan.Zero).ConfigureAwait(false);
+        var aRounds = new List<LoadResult>();
+        var bRounds = new List<LoadResult>();
         for (int i = 0; i < Rounds; i++)
         {
-            floorRounds.Add(await load.RunAsync("floor: " + what, floor, maxRequests / Rounds, round, warmup).ConfigureAwait(false));
-            emulatorRounds.Add(await load.RunAsync("emulator: " + what, emulator, maxRequests / Rounds, round, warmup).ConfigureAwait(false));
+            aRounds.Add(await load.RunAsync(a.Name, a.Create, maxRequests / Rounds, round, warmup).ConfigureAwait(false));
+            bRounds.Add(await load.RunAsync(b.Name, b.Create, maxRequests / Rounds, round, warmup).ConfigureAwait(false));
         }
-        return (LoadResult.Combine(floorRounds), LoadResult.Combine(emulatorRounds));
+        return (LoadResult.Combine(aRounds), LoadResult.Combine(bRounds));
     }
 
     private const int Rounds = 12;
@@ -132,12 +135,24 @@ public static class LoadCommand
     private static async Task WritesAsync(TimeSpan duration, long maxRequests)
     {
         const int writers = 8;
-        var memory40 = await WriteRunAsync("memory, 40 groups, 8 writers", 40, durable: false, writers, duration, maxRequests).ConfigureAwait(false);
-        var memory10k = await WriteRunAsync("memory, 10,000 groups, 8 writers", 10_000, durable: false, writers, duration, maxRequests).ConfigureAwait(false);
-        var durable0 = await WriteRunAsync("durable, 0 groups, 8 writers", 0, durable: true, writers, duration, maxRequests).ConfigureAwait(false);
-        var durable10k = await WriteRunAsync("durable, 10,000 groups, 8 writers", 10_000, durable: true, writers, duration, maxRequests).ConfigureAwait(false);
-        var single0 = await WriteRunAsync("durable, 0 groups, 1 writer", 0, durable: true, 1, duration, maxRequests).ConfigureAwait(false);
-        var single10k = await WriteRunAsync("durable, 10,000 groups, 1 writer", 10_000, durable: true, 1, duration, maxRequests).ConfigureAwait(false);
+        LoadResult memory40, memory10k, durable0, durable10k, single0, single10k;
+        await using (var small = await WriteTarget.StartAsync(40, durable: false, certificate: null).ConfigureAwait(false))
+        await using (var large = await WriteTarget.StartAsync(10_000, durable: false, small.Emulator.Certificate).ConfigureAwait(false))
+        {
+            using var load = new LoadGenerator(writers, small.Emulator.Certificate);
+            (memory40, memory10k) = await SideBySideAsync(load, ("memory, 40 groups, 8 writers", small.Put), ("memory, 10,000 groups, 8 writers", large.Put),
+                maxRequests, duration).ConfigureAwait(false);
+        }
+        await using (var empty = await WriteTarget.StartAsync(0, durable: true, certificate: null).ConfigureAwait(false))
+        await using (var large = await WriteTarget.StartAsync(10_000, durable: true, empty.Emulator.Certificate).ConfigureAwait(false))
+        {
+            using var load = new LoadGenerator(writers, empty.Emulator.Certificate);
+            (durable0, durable10k) = await SideBySideAsync(load, ("durable, 0 groups, 8 writers", empty.Put), ("durable, 10,000 groups, 8 writers", large.Put),
+                maxRequests, duration).ConfigureAwait(false);
+            using var single = new LoadGenerator(1, empty.Emulator.Certificate);
+            (single0, single10k) = await SideBySideAsync(single, ("durable, 0 groups, 1 writer", empty.Put), ("durable, 10,000 groups, 1 writer", large.Put),
+                maxRequests, duration).ConfigureAwait(false);
+        }
         foreach (var r in new[] { memory40, memory10k, durable0, durable10k, single0, single10k }) Console.WriteLine(r);
         Console.WriteLine($"in-memory writes/s at 10,000 groups: {memory10k.RequestsPerSecond / memory40.RequestsPerSecond:N2}x at 40 (target >= 0.9)");
         Console.WriteLine($"durable writes/s with 8 writers: {durable0.RequestsPerSecond:N0} at 0 groups, {durable10k.RequestsPerSecond:N0} at 10,000 (target >= 1,000)");
@@ -145,36 +160,52 @@ public static class LoadCommand
     }
 
     /// <summary>
-    /// Writers PUT groups named <c>load-{writer}-{n}</c> over a fixed set of 25 names each, so the state stays at the seeded size
-    /// (plus at most 25 per writer) while every request is a real write (created or replaced, with new tags).
+    /// A standalone emulator seeded with groups (durable in a temporary data directory, or in memory) and its PUT: writers PUT groups
+    /// named <c>load-{writer}-{n}</c> over a fixed set of 25 names each, so the state stays at the seeded size (plus at most 25 per
+    /// writer) while every request is a real write (created or replaced, with new tags).
     /// </summary>
-    private static async Task<LoadResult> WriteRunAsync(string name, int seededGroups, bool durable, int writers, TimeSpan duration, long maxRequests)
+    private sealed class WriteTarget : IAsyncDisposable
     {
-        string? dataDir = durable ? Directory.CreateTempSubdirectory("garm-load-").FullName : null;
-        try
+        private readonly string? _dataDir;
+        private readonly string _token;
+
+        private WriteTarget(StandaloneEmulator emulator, string token, string? dataDir)
         {
-            await using var emulator = await StandaloneEmulator.StartAsync(new StandaloneOptions(), b =>
+            Emulator = emulator;
+            _token = token;
+            _dataDir = dataDir;
+        }
+
+        public StandaloneEmulator Emulator { get; }
+
+        /// <param name="certificate">The certificate to present (so one pinned load generator can drive two emulators), or a new one.</param>
+        public static async Task<WriteTarget> StartAsync(int seededGroups, bool durable, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+        {
+            string? dataDir = durable ? Directory.CreateTempSubdirectory("garm-load-").FullName : null;
+            var emulator = await StandaloneEmulator.StartAsync(new StandaloneOptions { Certificate = certificate }, b =>
             {
                 b.ConfigureState(s => s with { ResourceGroups = [.. s.ResourceGroups, .. SeedGroups(seededGroups)] });
                 if (dataDir is not null) b.UseDataDirectory(dataDir);
             }).ConfigureAwait(false);
-            string token = await AdministratorTokenAsync(emulator).ConfigureAwait(false);
-            using var load = new LoadGenerator(writers, emulator.Certificate);
-            return await load.RunAsync(name, (writer, sequence) =>
-            {
-                var uri = new Uri(emulator.ArmUrl,
-                    $"/subscriptions/{TutorialDefaults.SubscriptionId}/resourcegroups/load-{writer}-{sequence % 25}?api-version={ApiVersion}");
-                var request = new HttpRequestMessage(HttpMethod.Put, uri)
-                {
-                    Content = new StringContent("{\"location\":\"westus\",\"tags\":{\"n\":\"" + sequence.ToString(CultureInfo.InvariantCulture) + "\"}}", Encoding.UTF8, "application/json"),
-                };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                return request;
-            }, maxRequests, duration, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            return new WriteTarget(emulator, await AdministratorTokenAsync(emulator).ConfigureAwait(false), dataDir);
         }
-        finally
+
+        public HttpRequestMessage Put(int writer, long sequence)
         {
-            if (dataDir is not null) Directory.Delete(dataDir, recursive: true);
+            var uri = new Uri(Emulator.ArmUrl,
+                $"/subscriptions/{TutorialDefaults.SubscriptionId}/resourcegroups/load-{writer}-{sequence % 25}?api-version={ApiVersion}");
+            var request = new HttpRequestMessage(HttpMethod.Put, uri)
+            {
+                Content = new StringContent("{\"location\":\"westus\",\"tags\":{\"n\":\"" + sequence.ToString(CultureInfo.InvariantCulture) + "\"}}", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+            return request;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Emulator.DisposeAsync().ConfigureAwait(false);
+            if (_dataDir is not null) Directory.Delete(_dataDir, recursive: true);
         }
     }
 
