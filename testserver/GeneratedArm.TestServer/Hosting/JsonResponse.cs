@@ -12,16 +12,6 @@ internal static class JsonResponse
     /// <summary>Azure's services write quotes and apostrophes literally (<c>'DevTest'</c>, not <c>\u0027DevTest\u0027</c>).</summary>
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static byte[] Serialize(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            write(writer);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
-
     // Bodies are serialized into a buffer each thread reuses and copied into the response pipe: no per-response arrays
     // (the load benchmark's profiles showed them on every IMDS and ARM answer). Large buffers are not kept.
     [ThreadStatic]
