@@ -57,6 +57,8 @@ public sealed partial class AzureEmulator : IAsyncDisposable, IDisposable
     /// <summary>The underlying TestServer (tests of the emulator itself use it to set connection details such as the remote address).</summary>
     internal Microsoft.AspNetCore.TestHost.TestServer Server => _server;
 
+    internal EmulatorRuntime Runtime => _runtime;
+
     /// <summary>The requests received so far, oldest first (<c>Authorization</c> redacted).</summary>
     public IReadOnlyList<RecordedRequest> Requests => _runtime.Requests.Snapshot();
 

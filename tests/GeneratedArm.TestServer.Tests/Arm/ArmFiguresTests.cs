@@ -40,7 +40,7 @@ public class ArmFiguresTests
 
             TestContext.Out.WriteLine($"in-process ARM GET resource group: median {reads.MedianMs:F3} ms, p95 {reads.P95Ms:F3} ms (500 requests)");
             TestContext.Out.WriteLine($"in-process ARM PUT resource group, in memory: median {writes.MedianMs:F3} ms, p95 {writes.P95Ms:F3} ms (200 requests)");
-            TestContext.Out.WriteLine($"in-process ARM PUT resource group, --data-dir (snapshot + fsync + rename + dir fsync): median {durableWrites.MedianMs:F3} ms, p95 {durableWrites.P95Ms:F3} ms (100 requests, state grows to 101 groups)");
+            TestContext.Out.WriteLine($"in-process ARM PUT resource group, --data-dir (journal line + fsync): median {durableWrites.MedianMs:F3} ms, p95 {durableWrites.P95Ms:F3} ms (100 requests, state grows to 101 groups)");
             Assert.That(reads.MedianMs, Is.LessThan(20));
             Assert.That(durableWrites.MedianMs, Is.LessThan(200));
         }

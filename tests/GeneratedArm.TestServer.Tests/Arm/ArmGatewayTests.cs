@@ -343,4 +343,132 @@ public class ArmGatewayTests
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(modern.Headers.Contains("x-ms-request-id"), Is.True);
     }
+
+    // ---- validated tokens are remembered without weakening a check ---------------------------------------------------------
+
+    [Test]
+    public async Task A_token_differing_from_an_accepted_one_by_one_signature_character_is_rejected()
+    {
+        using var emulator = AzureEmulator.Create();
+        using var client = emulator.CreateClient();
+        string token = emulator.CreateAdministratorToken();
+        int last = token.Length - 2; // not the final character: its low bits may be padding that base64url decoders ignore
+        string tampered = token[..last] + (token[last] == 'A' ? 'B' : 'A') + token[(last + 1)..];
+
+        using var accepted = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), token);
+        using var again = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), token);
+        using var rejected = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), tampered);
+
+        Assert.That((accepted.StatusCode, again.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK)));
+        Assert.That(rejected.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await ErrorAsync(rejected)).Code, Is.EqualTo("InvalidAuthenticationToken"));
+    }
+
+    [Test]
+    public async Task An_accepted_token_is_rejected_once_its_signing_key_is_no_longer_trusted()
+    {
+        var previous = Identity.SigningKey.Generate();
+        using var emulator = AzureEmulator.Create(b => b.TrustAdditionalSigningKey(previous));
+        using var client = emulator.CreateClient();
+        string token = emulator.CreateAccessToken(emulator.DefaultIdentity, signingKey: previous);
+
+        using var before = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), token);
+        emulator.Runtime.Options.AdditionalTrustedKeys.Remove(previous); // the rotation is over
+        using var after = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), token);
+
+        Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await ErrorAsync(after)).Code, Is.EqualTo("InvalidAuthenticationToken"));
+    }
+
+    [Test]
+    public async Task An_accepted_token_is_rejected_once_its_issuers_tenant_is_gone_from_the_state()
+    {
+        using var emulator = AzureEmulator.Create();
+        using var client = emulator.CreateClient();
+        string token = emulator.CreateAdministratorToken();
+
+        using var before = await SendAsync(client, HttpMethod.Get, "/subscriptions?api-version=2022-12-01", token);
+        emulator.State.Load(emulator.State.Snapshot() with { Tenants = [new TenantInfo("11111111-2222-3333-4444-555555555555")] });
+        using var after = await SendAsync(client, HttpMethod.Get, "/subscriptions?api-version=2022-12-01", token);
+
+        Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    // ---- the request log ---------------------------------------------------------------------------------------------------
+
+    [Test]
+    public void The_request_log_keeps_the_latest_requests_oldest_first_and_redacts_credentials()
+    {
+        var log = new GeneratedArm.TestServer.Hosting.RequestLog();
+        for (int i = 0; i < GeneratedArm.TestServer.Hosting.RequestLog.Capacity + 5; i++)
+        {
+            log.Record(Request(i, "Authorization", "Bearer secret-token-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)), DateTimeOffset.UnixEpoch);
+        }
+
+        var kept = log.Snapshot();
+
+        Assert.That(kept, Has.Count.EqualTo(GeneratedArm.TestServer.Hosting.RequestLog.Capacity));
+        Assert.That(kept[0].Uri.AbsolutePath, Is.EqualTo("/r/5"));
+        Assert.That(kept[^1].Uri.AbsolutePath, Is.EqualTo("/r/" + (GeneratedArm.TestServer.Hosting.RequestLog.Capacity + 4).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(kept[^1].Headers["authorization"], Is.EqualTo("Bearer <redacted>"));
+        log.Clear();
+        Assert.That(log.Snapshot(), Is.Empty);
+    }
+
+    [Test]
+    public void The_request_log_drops_the_oldest_requests_beyond_its_byte_budget_and_decodes_the_rest_intact()
+    {
+        var log = new GeneratedArm.TestServer.Hosting.RequestLog();
+        string big = new('x', 4096);
+        const int Sent = 6_000;
+        for (int i = 0; i < Sent; i++)
+        {
+            long sequence = log.Record(Request(i, "x-big", big + i.ToString(System.Globalization.CultureInfo.InvariantCulture)), DateTimeOffset.UnixEpoch.AddSeconds(i));
+            log.Complete(sequence, 200 + (i % 2));
+        }
+
+        var kept = log.Snapshot();
+        int first = Sent - kept.Count;
+
+        Assert.That(kept.Count, Is.LessThan(Sent).And.GreaterThan(GeneratedArm.TestServer.Hosting.RequestLog.MaxBytes / 8192));
+        for (int k = 0; k < kept.Count; k++)
+        {
+            int i = first + k;
+            Assert.That(kept[k].Uri.AbsolutePath, Is.EqualTo("/r/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(kept[k].Headers["x-big"], Is.EqualTo(big + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(kept[k].StatusCode, Is.EqualTo(200 + (i % 2)));
+            Assert.That(kept[k].ReceivedAt, Is.EqualTo(DateTimeOffset.UnixEpoch.AddSeconds(i)));
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.DefaultHttpContext Request(int i, string header, string value)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.Scheme = "https";
+        context.Request.Host = new Microsoft.AspNetCore.Http.HostString("management.azure.com");
+        context.Request.Path = "/r/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Request.Headers[header] = value;
+        return context;
+    }
+
+    // ---- the error catalogue -----------------------------------------------------------------------------------------------
+
+    [Test]
+    public async Task Unknown_paths_and_methods_answer_from_the_catalogue_in_ARMs_envelope()
+    {
+        using var emulator = AzureEmulator.Create();
+        using var client = emulator.CreateClient();
+        string admin = emulator.CreateAdministratorToken();
+
+        using var unknown = await SendAsync(client, HttpMethod.Get, $"/subscriptions/{Sub}/nonsense?api-version=2022-09-01", admin);
+        using var method = await SendAsync(client, HttpMethod.Post, Rg("DevTest"), admin, "{}");
+
+        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await ErrorAsync(unknown), Is.EqualTo((GeneratedArm.TestServer.Arm.ArmErrors.PathNotFound().Code, GeneratedArm.TestServer.Arm.ArmErrors.PathNotFound().Message)));
+        Assert.That(method.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+        Assert.That(await ErrorAsync(method), Is.EqualTo(("MethodNotAllowed", "The requested resource does not support http method 'POST'.")));
+    }
 }

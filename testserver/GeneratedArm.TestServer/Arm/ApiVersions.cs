@@ -49,10 +49,4 @@ internal static partial class ApiVersions
         if (acceptAny || supported is null) return true;
         return supported.Contains(version, StringComparer.OrdinalIgnoreCase);
     }
-
-    /// <summary>ARM's message (Azure/azure-cli#28038): "The api-version '…' is invalid. The supported versions are '…'."</summary>
-    public static string InvalidMessage(string version, IReadOnlyList<string>? supported) =>
-        supported is null
-            ? $"The api-version '{version}' is invalid. The api-version must be of the form 'yyyy-MM-dd' or 'yyyy-MM-dd-preview'."
-            : $"The api-version '{version}' is invalid. The supported versions are '{string.Join(", ", supported)}'.";
 }

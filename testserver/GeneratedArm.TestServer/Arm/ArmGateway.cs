@@ -32,10 +32,8 @@ internal static class ArmGateway
         {
             context.Response.Clear();
             SetCommonHeaders(context, runtime.UtcNow);
-            await ArmErrors.WriteAsync(context, 500, "InternalServerError",
-                "Encountered internal server error. Diagnostic information: timestamp '" + runtime.UtcNow.ToString("yyyyMMddTHHmmssZ", CultureInfo.InvariantCulture)
-                + "', subscription id '', tracking id '" + context.Response.Headers["x-ms-request-id"] + "', request correlation id '"
-                + context.Response.Headers["x-ms-correlation-request-id"] + "'.").ConfigureAwait(false);
+            await ArmErrors.WriteAsync(context, ArmErrors.InternalServerError(runtime.UtcNow,
+                context.Response.Headers["x-ms-request-id"].ToString(), context.Response.Headers["x-ms-correlation-request-id"].ToString())).ConfigureAwait(false);
         }
     }
 
@@ -48,7 +46,7 @@ internal static class ArmGateway
     {
         var request = context.Request;
         var headers = context.Response.Headers;
-        string requestId = headers["x-ms-request-id"] is { Count: > 0 } existing ? existing.ToString() : Guid.NewGuid().ToString();
+        string requestId = headers["x-ms-request-id"] is { Count: > 0 } existing ? existing.ToString() : RequestIds.New();
         headers["x-ms-request-id"] = requestId;
         headers["x-ms-correlation-request-id"] = request.Headers["x-ms-correlation-request-id"] is { Count: > 0 } corr && !string.IsNullOrWhiteSpace(corr)
             ? corr.ToString()
@@ -58,12 +56,27 @@ internal static class ArmGateway
         {
             headers["x-ms-client-request-id"] = clientRequestId.ToString();
         }
-        headers["x-ms-routing-request-id"] = "EMULATOR:" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ":" + requestId;
+        headers["x-ms-routing-request-id"] = RoutingPrefix(now) + requestId;
         headers.CacheControl = "no-cache";
         headers.Pragma = "no-cache";
         headers.Expires = "-1";
         headers["X-Content-Type-Options"] = "nosniff";
         headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+    }
+
+    // "EMULATOR:{yyyyMMddTHHmmssZ}:" changes once a second: formatted once per second, not per request.
+    // A reference swapped whole, so a reader never sees one second's number with another's text.
+    private sealed record RoutingStamp(long Second, string Prefix);
+
+    private static RoutingStamp? s_routingStamp;
+
+    private static string RoutingPrefix(DateTimeOffset now)
+    {
+        long second = now.UtcTicks / TimeSpan.TicksPerSecond;
+        if (s_routingStamp is { } cached && cached.Second == second) return cached.Prefix;
+        var stamp = new RoutingStamp(second, "EMULATOR:" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ":");
+        s_routingStamp = stamp;
+        return stamp.Prefix;
     }
 
     private static async Task HandleCoreAsync(HttpContext context, EmulatorRuntime runtime)
@@ -74,43 +87,36 @@ internal static class ArmGateway
         var (caller, failure) = await ArmAuthentication.AuthenticateAsync(request.Headers.Authorization.ToString(), runtime).ConfigureAwait(false);
         if (caller is null)
         {
-            // ARM's challenge; against a subscription URL authorization_uri carries the subscription's tenant (facts §2.2).
+            // Against a subscription URL the challenge's authorization_uri carries the subscription's tenant (facts §2.2).
             string? tenant = target.SubscriptionId is null ? null : runtime.State.FindSubscription(target.SubscriptionId)?.TenantId;
-            context.Response.Headers.WWWAuthenticate =
-                $"Bearer authorization_uri=\"https://login.windows.net/{tenant}\", error=\"invalid_token\", error_description=\"{failure!.ChallengeDescription}\"";
-            context.Response.Headers["x-ms-failure-cause"] = "gateway";
-            await ArmErrors.WriteAsync(context, 401, failure.Code, failure.Message).ConfigureAwait(false);
+            await ArmErrors.WriteAsync(context, failure!, tenant).ConfigureAwait(false);
             return;
         }
 
         var apiVersions = request.Query["api-version"];
         if (apiVersions.Count == 0 || string.IsNullOrWhiteSpace(apiVersions[0]))
         {
-            // MicrosoftDocs/feedback#2279.
-            await ArmErrors.WriteAsync(context, 400, "MissingApiVersionParameter",
-                "The api-version query parameter (?api-version=) is required for all requests.").ConfigureAwait(false);
+            await ArmErrors.WriteAsync(context, ArmErrors.ApiVersionMissing()).ConfigureAwait(false);
             return;
         }
         string apiVersion = apiVersions[0]!;
 
-        runtime.Arm.Deletions.Advance(runtime.State);
+        // Long-running operations of spec-learned types finish on the emulator's clock (a no-op while none is pending).
         runtime.Arm.ProviderOperations.Advance(runtime.State);
 
         // Resource types learned from specs first; everything else keeps its route.
-        int status = 0;
-        string? code = null, message = null;
+        ArmError? routeError = null;
         var operation = ProviderSpecs.ProviderRoutes.Resolve(runtime.Options.Arm.Providers, target, request.Path.Value ?? "", request.Method)
-            ?? ArmRoutes.Resolve(target, request.Method, out status, out code, out message);
+            ?? ArmRoutes.Resolve(target, request.Method, out routeError);
         if (operation is null)
         {
-            await ArmErrors.WriteAsync(context, status, code!, message!).ConfigureAwait(false);
+            await ArmErrors.WriteAsync(context, routeError!).ConfigureAwait(false);
             return;
         }
 
         if (apiVersions.Count > 1 || !ApiVersions.IsAccepted(apiVersion, operation.Versions, runtime.Options.Arm.AcceptAnyApiVersion))
         {
-            await ArmErrors.WriteAsync(context, 400, "InvalidApiVersionParameter",
-                ApiVersions.InvalidMessage(apiVersions.ToString(), operation.Versions)).ConfigureAwait(false);
+            await ArmErrors.WriteAsync(context, ArmErrors.ApiVersionInvalid(apiVersions.ToString(), operation.Versions)).ConfigureAwait(false);
             return;
         }
 
@@ -119,18 +125,12 @@ internal static class ArmGateway
             var subscription = runtime.State.FindSubscription(subscriptionId);
             if (subscription is null)
             {
-                await ArmErrors.WriteAsync(context, 404, "SubscriptionNotFound", $"The subscription '{subscriptionId}' could not be found.").ConfigureAwait(false);
+                await ArmErrors.WriteAsync(context, ArmErrors.SubscriptionNotFound(subscriptionId)).ConfigureAwait(false);
                 return;
             }
             if (!string.Equals(subscription.TenantId, caller.TenantId, StringComparison.OrdinalIgnoreCase))
             {
-                // The token's tenant must be the subscription's (ARM's InvalidAuthenticationTokenTenant).
-                context.Response.Headers.WWWAuthenticate =
-                    $"Bearer authorization_uri=\"https://login.windows.net/{subscription.TenantId}\", error=\"invalid_token\", error_description=\"The access token is from the wrong issuer. It must match the tenant associated with this subscription. Please use correct authority to get the token.\"";
-                context.Response.Headers["x-ms-failure-cause"] = "gateway";
-                await ArmErrors.WriteAsync(context, 401, "InvalidAuthenticationTokenTenant",
-                    $"The access token is from the wrong issuer '{Identity.Issuers.V1(caller.TenantId)}'. It must match the tenant '{Identity.Issuers.V1(subscription.TenantId)}' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/{subscription.TenantId}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.")
-                    .ConfigureAwait(false);
+                await ArmErrors.WriteAsync(context, ArmErrors.TokenTenantWrong(caller.TenantId, subscription.TenantId), subscription.TenantId).ConfigureAwait(false);
                 return;
             }
         }
@@ -144,21 +144,28 @@ internal static class ArmGateway
         await operation.Handler(arm).ConfigureAwait(false);
     }
 
+    // Precomputed names: x-ms-ratelimit-remaining-{subscription|tenant}-{reads|writes|deletes}.
+    private static readonly string[] s_remainingHeaders =
+    [
+        "x-ms-ratelimit-remaining-subscription-reads", "x-ms-ratelimit-remaining-subscription-writes", "x-ms-ratelimit-remaining-subscription-deletes",
+        "x-ms-ratelimit-remaining-tenant-reads", "x-ms-ratelimit-remaining-tenant-writes", "x-ms-ratelimit-remaining-tenant-deletes",
+    ];
+
+    private static string RemainingHeader(bool tenantLevel, ArmOperationKind kind) =>
+        s_remainingHeaders[(tenantLevel ? 3 : 0) + kind switch { ArmOperationKind.Read => 0, ArmOperationKind.Write => 1, _ => 2 }];
+
     /// <summary>Takes a token from the caller's bucket; sets <c>x-ms-ratelimit-remaining-{subscription|tenant}-{reads|writes|deletes}</c>; 429 when empty and throttling is on.</summary>
     private static async Task<bool> ThrottleAsync(HttpContext context, EmulatorRuntime runtime, ArmTarget target, ArmCaller caller, ArmOperationKind kind)
     {
         var options = runtime.Options.Arm;
         string scopeKey = target.SubscriptionId ?? ("tenant:" + caller.TenantId);
         var (allowed, remaining, retryAfter) = runtime.Arm.Buckets.Take(scopeKey, caller.ObjectId, kind, options.Limits, options.Throttling);
-        string level = target.SubscriptionId is null ? "tenant" : "subscription";
-        string op = kind switch { ArmOperationKind.Read => "reads", ArmOperationKind.Write => "writes", _ => "deletes" };
-        context.Response.Headers[$"x-ms-ratelimit-remaining-{level}-{op}"] = remaining.ToString(CultureInfo.InvariantCulture);
+        bool tenantLevel = target.SubscriptionId is null;
+        context.Response.Headers[RemainingHeader(tenantLevel, kind)] = remaining.ToString(CultureInfo.InvariantCulture);
         if (allowed) return true;
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         string kindName = kind switch { ArmOperationKind.Read => "read", ArmOperationKind.Write => "write", _ => "delete" };
-        // velero-io/velero#9171 (ARM's current message).
-        await ArmErrors.WriteAsync(context, 429, level == "tenant" ? "TenantRequestsThrottled" : "SubscriptionRequestsThrottled",
-            $"Number of '{kindName}' requests for {level} '{(target.SubscriptionId ?? caller.TenantId)}' actor '{caller.ObjectId}' exceeded. Please try again after '{retryAfter}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.")
+        await ArmErrors.WriteAsync(context, ArmErrors.RequestsThrottled(tenantLevel, kindName, target.SubscriptionId ?? caller.TenantId, caller.ObjectId, retryAfter))
             .ConfigureAwait(false);
         return false;
     }
@@ -176,10 +183,9 @@ internal static class ArmRoutes
     /// <summary><c>Microsoft.Storage/storageAccounts/listKeys</c> (a collection path) → <c>Microsoft.Storage/storageAccounts/listKeys/action</c>.</summary>
     private static string ActionOf(ArmTarget t) => t.ResourceType + "/action";
 
-    public static ArmOperation? Resolve(ArmTarget target, string method, out int status, out string? code, out string? message)
+    public static ArmOperation? Resolve(ArmTarget target, string method, out ArmError? error)
     {
-        status = 0;
-        code = message = null;
+        error = null;
         bool get = HttpMethods.IsGet(method), head = HttpMethods.IsHead(method), put = HttpMethods.IsPut(method),
             patch = HttpMethods.IsPatch(method), delete = HttpMethods.IsDelete(method);
         var read = ArmOperationKind.Read;
@@ -220,19 +226,7 @@ internal static class ArmRoutes
             ArmTargetKind.RoleDefinitionList when get => new(read, target.Scope!.Id == "/" ? null : RoleDefinitions.ReadAction, target.Scope.Id, ApiVersions.RoleDefinitions, RoleDefinitions.ListAsync),
             _ => null,
         };
-        if (op is not null) return op;
-        if (target.Kind == ArmTargetKind.Unknown)
-        {
-            status = 404;
-            code = "NotFound";
-            message = "The requested resource could not be found. Check the request path: the emulator serves subscriptions, resource groups, "
-                + "generic resources under resource groups, operation results and Microsoft.Authorization role assignments and definitions.";
-            return null;
-        }
-        // ASP.NET Web API's message, which ARM returns for unsupported methods.
-        status = 405;
-        code = "MethodNotAllowed";
-        message = $"The requested resource does not support http method '{method}'.";
-        return null;
+        if (op is null) error = target.Kind == ArmTargetKind.Unknown ? ArmErrors.PathNotFound() : ArmErrors.MethodNotAllowed(method);
+        return op;
     }
 }

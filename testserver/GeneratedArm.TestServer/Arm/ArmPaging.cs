@@ -20,7 +20,7 @@ internal static class ArmPaging
         {
             if (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out int top) || top < 1)
             {
-                await request.WriteErrorAsync(400, "InvalidTopInQueryString", $"The value '{topText}' of query parameter '$top' is invalid: it must be a positive integer.").ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.TopInvalid(topText.ToString())).ConfigureAwait(false);
                 return (false, 0, 0);
             }
             pageSize = Math.Min(pageSize, top);
@@ -30,7 +30,7 @@ internal static class ArmPaging
         {
             if (!int.TryParse(skipText, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
             {
-                await request.WriteErrorAsync(400, "InvalidSkipToken", $"The skip token '{skipText}' is invalid.").ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.SkipTokenInvalid(skipText.ToString())).ConfigureAwait(false);
                 return (false, 0, 0);
             }
         }

@@ -33,7 +33,7 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
     public async Task<bool> AuthorizeAsync(string action, string scope)
     {
         if (IsAllowed(action, scope)) return true;
-        await ArmErrors.WriteAuthorizationFailedAsync(Context, Caller, action, scope).ConfigureAwait(false);
+        await WriteErrorAsync(ArmErrors.AuthorizationFailed(Caller, action, scope)).ConfigureAwait(false);
         return false;
     }
 
@@ -47,8 +47,7 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
         return JsonResponse.WriteAsync(Context.Response, status, body);
     }
 
-    public Task WriteErrorAsync(int status, string code, string message, string? target = null) =>
-        ArmErrors.WriteAsync(Context, status, code, message, target);
+    public Task WriteErrorAsync(ArmError error) => ArmErrors.WriteAsync(Context, error);
 
     public void NoContent(int status) => Context.Response.StatusCode = status;
 
@@ -62,7 +61,7 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
         long max = Options.MaxRequestBodyBytes;
         if (request.ContentLength is { } declared && declared > max)
         {
-            await TooLargeAsync(max).ConfigureAwait(false);
+            await WriteErrorAsync(ArmErrors.ContentTooLarge(max)).ConfigureAwait(false);
             return null;
         }
         using var buffer = new MemoryStream();
@@ -72,7 +71,7 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
         {
             if (buffer.Length + read > max)
             {
-                await TooLargeAsync(max).ConfigureAwait(false);
+                await WriteErrorAsync(ArmErrors.ContentTooLarge(max)).ConfigureAwait(false);
                 return null;
             }
             buffer.Write(chunk, 0, read);
@@ -80,14 +79,12 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
         if (buffer.Length == 0)
         {
             if (allowEmpty) return default(JsonElement);
-            await WriteErrorAsync(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'The request body is empty.'.").ConfigureAwait(false);
+            await WriteErrorAsync(ArmErrors.ContentEmpty()).ConfigureAwait(false);
             return null;
         }
         if (request.ContentType is { Length: > 0 } contentType && !IsJson(contentType))
         {
-            // ARM accepts only JSON bodies.
-            await WriteErrorAsync(415, "UnsupportedMediaType",
-                $"The content media type '{contentType.Split(';')[0].Trim()}' is not supported. Only 'application/json' is supported.").ConfigureAwait(false);
+            await WriteErrorAsync(ArmErrors.MediaTypeUnsupported(contentType.Split(';')[0].Trim())).ConfigureAwait(false);
             return null;
         }
         try
@@ -95,17 +92,14 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
             using var document = JsonDocument.Parse(buffer.ToArray());
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                await WriteErrorAsync(400, "InvalidRequestContent",
-                    $"The request content was invalid and could not be deserialized: 'Expected a JSON object but found {document.RootElement.ValueKind}.'.").ConfigureAwait(false);
+                await WriteErrorAsync(ArmErrors.ContentNotAnObject(document.RootElement.ValueKind.ToString())).ConfigureAwait(false);
                 return null;
             }
             return document.RootElement.Clone();
         }
         catch (JsonException e)
         {
-            // ARM: "The request content was invalid and could not be deserialized: '<parser message>'."
-            await WriteErrorAsync(400, "InvalidRequestContent",
-                $"The request content was invalid and could not be deserialized: '{e.Message}'.").ConfigureAwait(false);
+            await WriteErrorAsync(ArmErrors.ContentInvalid(e.Message)).ConfigureAwait(false);
             return null;
         }
     }
@@ -116,50 +110,5 @@ internal sealed class ArmRequest(HttpContext context, EmulatorRuntime runtime, A
         return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
             || media.Equals("text/json", StringComparison.OrdinalIgnoreCase);
-    }
-
-    // ARM's code and message (Azure/azure-api-management-devops-resource-kit#594, Azure/ALZ-Bicep#833):
-    // "The request content size exceeds the maximum size of 4 MB." — with the configured limit.
-    private Task TooLargeAsync(long max) =>
-        WriteErrorAsync(413, "RequestContentTooLarge",
-            $"The request content size exceeds the maximum size of {FormatSize(max)}.");
-
-    private static string FormatSize(long bytes) =>
-        bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MB" : bytes % 1024 == 0 ? $"{bytes / 1024} KB" : $"{bytes} bytes";
-}
-
-/// <summary>ARM's error envelope <c>{"error":{"code","message"[,"target"][,"details"]}}</c> (azure-resource-manager-rpc common-api-details.md).</summary>
-internal static class ArmErrors
-{
-    public static Task WriteAsync(HttpContext context, int status, string code, string message, string? target = null)
-    {
-        if (HttpMethods.IsHead(context.Request.Method))
-        {
-            context.Response.StatusCode = status;
-            return Task.CompletedTask;
-        }
-        return JsonResponse.WriteAsync(context.Response, status, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("error");
-            w.WriteString("code", code);
-            w.WriteString("message", message);
-            if (target is not null) w.WriteString("target", target);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        });
-    }
-
-    /// <summary>
-    /// 403 <c>AuthorizationFailed</c> with <c>x-ms-failure-cause: gateway</c>. ARM prints action and scope with lower-case
-    /// <c>resourcegroups</c> (Azure/azure-cli#29802, #32165).
-    /// </summary>
-    public static Task WriteAuthorizationFailedAsync(HttpContext context, ArmCaller caller, string action, string scope)
-    {
-        context.Response.Headers["x-ms-failure-cause"] = "gateway";
-        string shownAction = action.Replace("/resourceGroups/", "/resourcegroups/", StringComparison.OrdinalIgnoreCase);
-        string shownScope = scope.Replace("/resourceGroups/", "/resourcegroups/", StringComparison.OrdinalIgnoreCase);
-        return WriteAsync(context, 403, "AuthorizationFailed",
-            $"The client '{caller.AppId ?? caller.ObjectId}' with object id '{caller.ObjectId}' does not have authorization to perform action '{shownAction}' over scope '{shownScope}' or the scope is invalid. If access was recently granted, please refresh your credentials.");
     }
 }

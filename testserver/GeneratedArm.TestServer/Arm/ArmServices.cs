@@ -3,12 +3,13 @@ using GeneratedArm.TestServer.State;
 
 namespace GeneratedArm.TestServer.Arm;
 
-/// <summary>The ARM side's per-emulator services: throttling buckets and the resource-group deletions in progress.</summary>
-internal sealed class ArmServices(ArmOptions options, TimeProvider clock)
+/// <summary>The ARM side's per-emulator services: throttling buckets, the resource-group deletions in progress, validated tokens.</summary>
+internal sealed class ArmServices(ArmOptions options, TimeProvider clock) : IDisposable
 {
     public ArmOptions Options { get; } = options;
     public TokenBuckets Buckets { get; } = new(clock);
     public ResourceGroupDeletions Deletions { get; } = new(options, clock);
+    public ValidatedTokenCache ValidatedTokens { get; } = new();
 
     /// <summary>Long-running operations of resource types learned from specs.</summary>
     public ProviderSpecs.ProviderOperations ProviderOperations { get; } = new(options.Providers, clock);
@@ -18,20 +19,24 @@ internal sealed class ArmServices(ArmOptions options, TimeProvider clock)
         Buckets.Clear();
         Deletions.Clear();
         ProviderOperations.Clear();
+        ValidatedTokens.Clear();
     }
+
+    public void Dispose() => Deletions.Dispose();
 }
 
 /// <summary>
-/// Resource-group deletions accepted (202) and not yet finished. A deletion finishes when it has been polled
-/// <see cref="ArmOptions.DeletionPolls"/> times or <see cref="ArmOptions.DeletionDuration"/> has passed; then the group and
-/// everything in it go (<see cref="EmulatorState.DeleteResourceGroupCascade"/>). The operation-results URL encodes the group,
-/// so polls still answer after a restart (a group left <c>Deleting</c> on disk finishes on its next poll or observation).
+/// Resource-group deletions accepted (202) and not yet finished — ARM's deletion job. A deletion finishes when it has been polled
+/// <see cref="ArmOptions.DeletionPolls"/> times (the polling handler) or when <see cref="ArmOptions.DeletionDuration"/> has passed on the
+/// emulator's clock (a timer, so a <c>FakeTimeProvider</c> drives it); then the group and everything in it go
+/// (<see cref="EmulatorState.DeleteResourceGroupCascade"/>). Nothing here runs on unrelated requests. The operation-results URL encodes
+/// the group, so polls still answer after a restart, and <see cref="RecoverInterrupted"/> (start-up) finishes groups a previous run
+/// left <c>Deleting</c>: their deletion was acknowledged, so it completes.
 /// </summary>
-internal sealed class ResourceGroupDeletions(ArmOptions options, TimeProvider clock)
+internal sealed class ResourceGroupDeletions(ArmOptions options, TimeProvider clock) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.OrdinalIgnoreCase);
-    private volatile bool _recovered;
 
     private sealed class Pending(string subscriptionId, string name, DateTimeOffset acceptedAt)
     {
@@ -39,6 +44,7 @@ internal sealed class ResourceGroupDeletions(ArmOptions options, TimeProvider cl
         public string Name { get; } = name;
         public DateTimeOffset AcceptedAt { get; } = acceptedAt;
         public int Polls;
+        public ITimer? Timer;
     }
 
     private static string Key(string subscriptionId, string name) => subscriptionId + "/" + name;
@@ -46,13 +52,19 @@ internal sealed class ResourceGroupDeletions(ArmOptions options, TimeProvider cl
     /// <summary>Marks the group <c>Deleting</c> and starts its deletion (idempotent).</summary>
     public void Start(EmulatorState state, string subscriptionId, string name)
     {
+        state.SetResourceGroupProvisioningState(subscriptionId, name, "Deleting");
+        if (options.DeletionPolls <= 0)
+        {
+            Finish(state, subscriptionId, name);
+            return;
+        }
         lock (_gate)
         {
-            if (!_pending.ContainsKey(Key(subscriptionId, name)))
-                _pending[Key(subscriptionId, name)] = new Pending(subscriptionId, name, clock.GetUtcNow());
+            if (_pending.ContainsKey(Key(subscriptionId, name))) return;
+            var pending = new Pending(subscriptionId, name, clock.GetUtcNow());
+            _pending[Key(subscriptionId, name)] = pending;
+            pending.Timer = clock.CreateTimer(_ => FinishOnTime(state, pending), null, options.DeletionDuration, Timeout.InfiniteTimeSpan);
         }
-        state.SetResourceGroupProvisioningState(subscriptionId, name, "Deleting");
-        if (options.DeletionPolls <= 0) Finish(state, subscriptionId, name);
     }
 
     /// <summary>A poll of the deletion's operation-results URL: true when the deletion has finished (answer 200), false while it runs (202).</summary>
@@ -79,16 +91,12 @@ internal sealed class ResourceGroupDeletions(ArmOptions options, TimeProvider cl
         return true;
     }
 
-    /// <summary>
-    /// Finishes deletions whose time is up (called at the start of every ARM request). The first call also finishes groups left
-    /// <c>Deleting</c> by a previous run (durable state): their deletion was acknowledged, so it completes.
-    /// </summary>
-    public void Advance(EmulatorState state)
+    /// <summary>At start-up (and after a reset): finishes the groups a previous run left <c>Deleting</c> (durable state).</summary>
+    public void RecoverInterrupted(EmulatorState state)
     {
-        if (!_recovered)
+        foreach (var subscription in state.Subscriptions)
         {
-            _recovered = true;
-            foreach (var group in state.Subscriptions.SelectMany(s => state.ListResourceGroups(s.SubscriptionId)).ToList())
+            foreach (var group in state.ListResourceGroups(subscription.SubscriptionId))
             {
                 bool pending;
                 lock (_gate) { pending = _pending.ContainsKey(Key(group.SubscriptionId, group.Name)); }
@@ -96,25 +104,37 @@ internal sealed class ResourceGroupDeletions(ArmOptions options, TimeProvider cl
                     Finish(state, group.SubscriptionId, group.Name);
             }
         }
-        List<Pending> due;
-        lock (_gate)
+    }
+
+    private void FinishOnTime(EmulatorState state, Pending pending)
+    {
+        try
         {
-            if (_pending.Count == 0) return;
-            var now = clock.GetUtcNow();
-            due = _pending.Values.Where(p => now - p.AcceptedAt >= options.DeletionDuration).ToList();
+            Finish(state, pending.SubscriptionId, pending.Name);
         }
-        foreach (var p in due) Finish(state, p.SubscriptionId, p.Name);
+        catch (IOException)
+        {
+            // The durable write failed: the group stays Deleting and finishes on its next poll or at the next start.
+        }
     }
 
     private void Finish(EmulatorState state, string subscriptionId, string name)
     {
-        lock (_gate) { _pending.Remove(Key(subscriptionId, name)); }
+        lock (_gate)
+        {
+            if (_pending.Remove(Key(subscriptionId, name), out var pending)) pending.Timer?.Dispose();
+        }
         state.DeleteResourceGroupCascade(subscriptionId, name);
     }
 
     public void Clear()
     {
-        lock (_gate) { _pending.Clear(); }
-        _recovered = false;
+        lock (_gate)
+        {
+            foreach (var pending in _pending.Values) pending.Timer?.Dispose();
+            _pending.Clear();
+        }
     }
+
+    public void Dispose() => Clear();
 }

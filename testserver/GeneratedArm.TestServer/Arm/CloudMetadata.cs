@@ -17,11 +17,11 @@ internal static class CloudMetadata
         ArmGateway.SetCommonHeaders(context, now);
         string apiVersion = context.Request.Query["api-version"].ToString();
         if (string.IsNullOrEmpty(apiVersion))
-            return ArmErrors.WriteAsync(context, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+            return ArmErrors.WriteAsync(context, ArmErrors.ApiVersionMissing());
         if (!ApiVersions.WellFormed().IsMatch(apiVersion))
-            return ArmErrors.WriteAsync(context, 400, "InvalidApiVersionParameter", ApiVersions.InvalidMessage(apiVersion, null));
+            return ArmErrors.WriteAsync(context, ArmErrors.ApiVersionInvalid(apiVersion, null));
         if (!HttpMethods.IsGet(context.Request.Method))
-            return ArmErrors.WriteAsync(context, 405, "MethodNotAllowed", $"The requested resource does not support http method '{context.Request.Method}'.");
+            return ArmErrors.WriteAsync(context, ArmErrors.MethodNotAllowed(context.Request.Method));
 
         string self = $"{context.Request.Scheme}://{context.Request.Host}/";
         string[] audiences = ["https://management.core.windows.net/", "https://management.azure.com/"];

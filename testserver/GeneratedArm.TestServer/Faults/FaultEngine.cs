@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using GeneratedArm.TestServer.Hosting;
 using GeneratedArm.TestServer.Imds;
 using Microsoft.AspNetCore.Http;
 
@@ -12,6 +13,8 @@ internal sealed class FaultEngine(TimeProvider clock)
     private readonly Lock _gate = new();
     private readonly List<ActiveRule> _rules = [];
     private int _generated;
+    // The rule count, readable without the lock: with no rules (the usual case) a request pays one volatile read.
+    private volatile int _ruleCount;
 
     public IReadOnlyList<FaultRule> Rules
     {
@@ -35,18 +38,28 @@ internal sealed class FaultEngine(TimeProvider clock)
             string name = rule.Name;
             _rules.RemoveAll(r => r.Rule.Name == name);
             _rules.Add(new ActiveRule(rule, clock.GetUtcNow()));
+            _ruleCount = _rules.Count;
             return rule;
         }
     }
 
     public bool Remove(string name)
     {
-        lock (_gate) { return _rules.RemoveAll(r => r.Rule.Name == name) > 0; }
+        lock (_gate)
+        {
+            bool removed = _rules.RemoveAll(r => r.Rule.Name == name) > 0;
+            _ruleCount = _rules.Count;
+            return removed;
+        }
     }
 
     public void Clear()
     {
-        lock (_gate) { _rules.Clear(); }
+        lock (_gate)
+        {
+            _rules.Clear();
+            _ruleCount = 0;
+        }
     }
 
     /// <summary>
@@ -55,13 +68,18 @@ internal sealed class FaultEngine(TimeProvider clock)
     /// </summary>
     public FaultEffect? Evaluate(HttpContext context, out FaultTarget target)
     {
+        if (_ruleCount == 0)
+        {
+            target = FaultTarget.Any;
+            return null;
+        }
         target = Classify(context.Request.Path);
         lock (_gate)
         {
             Expire(clock.GetUtcNow());
             foreach (var active in _rules)
             {
-                if (!Matches(active.Rule, target, context.Request)) continue;
+                if (!Matches(active, target, context.Request)) continue;
                 if (!active.Fires()) continue;
                 active.Firings++;
                 var effect = active.Rule.Effect;
@@ -72,9 +90,12 @@ internal sealed class FaultEngine(TimeProvider clock)
         return null;
     }
 
-    private void Expire(DateTimeOffset now) =>
+    private void Expire(DateTimeOffset now)
+    {
         _rules.RemoveAll(r => (r.Rule.Duration is { } d && now - r.AddedAt >= d) || (r.Rule.MaxFirings is { } max && r.Firings >= max)
             || (r.Rule.Trigger.Kind == FaultTriggerKind.FirstN && r.Matched >= r.Rule.Trigger.Count));
+        _ruleCount = _rules.Count;
+    }
 
     internal static FaultTarget Classify(PathString path)
     {
@@ -87,8 +108,9 @@ internal sealed class FaultEngine(TimeProvider clock)
         return FaultTarget.Arm;
     }
 
-    private static bool Matches(FaultRule rule, FaultTarget target, HttpRequest request)
+    private static bool Matches(ActiveRule active, FaultTarget target, HttpRequest request)
     {
+        var rule = active.Rule;
         bool targetOk = rule.Target switch
         {
             FaultTarget.Any => true,
@@ -97,11 +119,14 @@ internal sealed class FaultEngine(TimeProvider clock)
         };
         if (!targetOk) return false;
         if (rule.Method is { } m && !string.Equals(m, request.Method, StringComparison.OrdinalIgnoreCase)) return false;
-        if (rule.PathPattern is { } pattern && !PathMatches(pattern, request.Path.Value ?? "")) return false;
+        if (active.PathRegex is { } regex && !regex.IsMatch(request.Path.Value ?? "")) return false;
         return true;
     }
 
-    internal static bool PathMatches(string pattern, string path)
+    internal static bool PathMatches(string pattern, string path) => PathRegex(pattern).IsMatch(path);
+
+    /// <summary>The rule's path pattern as a regular expression: <c>*</c> one segment, <c>**</c> any run, an optional trailing slash.</summary>
+    internal static Regex PathRegex(string pattern)
     {
         var regex = new StringBuilder("^");
         for (int i = 0; i < pattern.Length; i++)
@@ -115,13 +140,15 @@ internal sealed class FaultEngine(TimeProvider clock)
             else regex.Append(Regex.Escape(pattern[i].ToString()));
         }
         regex.Append("/?$");
-        return Regex.IsMatch(path, regex.ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return new Regex(regex.ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 
     private sealed class ActiveRule(FaultRule rule, DateTimeOffset addedAt)
     {
         private readonly Random? _random = rule.Trigger.Kind == FaultTriggerKind.Probability ? new Random(rule.Trigger.Seed) : null;
         public FaultRule Rule { get; } = rule;
+        /// <summary>The path pattern, built once per rule rather than per request.</summary>
+        public Regex? PathRegex { get; } = rule.PathPattern is { } pattern ? FaultEngine.PathRegex(pattern) : null;
         public DateTimeOffset AddedAt { get; } = addedAt;
         public int Matched { get; private set; }
         public int Firings { get; set; }
@@ -169,7 +196,7 @@ internal static class FaultResponder
                 var response = context.Response;
                 response.StatusCode = effect.StatusCode;
                 if (target is FaultTarget.Imds or FaultTarget.ImdsToken or FaultTarget.ImdsInstance) ImdsRules.AddHeaders(response);
-                else response.Headers["x-ms-request-id"] = Guid.NewGuid().ToString();
+                else response.Headers["x-ms-request-id"] = RequestIds.New();
                 if (effect.RetryAfter is { } retryAfter)
                     response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 foreach (var (name, value) in effect.Headers) response.Headers[name] = value;

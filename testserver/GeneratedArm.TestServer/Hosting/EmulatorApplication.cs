@@ -30,15 +30,15 @@ internal static class EmulatorApplication
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
-            var recorded = runtime.Requests.Record(context, runtime.UtcNow);
+            long recorded = runtime.Requests.Record(context, runtime.UtcNow);
             try
             {
                 await next(context).ConfigureAwait(false);
-                recorded.StatusCode = context.RequestAborted.IsCancellationRequested ? 0 : context.Response.StatusCode;
+                runtime.Requests.Complete(recorded, context.RequestAborted.IsCancellationRequested ? 0 : context.Response.StatusCode);
             }
             catch
             {
-                recorded.StatusCode = 0;
+                runtime.Requests.Complete(recorded, 0);
                 throw;
             }
         });

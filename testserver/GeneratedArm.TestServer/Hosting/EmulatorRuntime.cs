@@ -18,6 +18,7 @@ internal sealed class EmulatorRuntime : IDisposable
         State = new EmulatorState(saved ?? options.InitialState);
         Persistence?.Attach(State);
         Arm = new ArmServices(options.Arm, options.TimeProvider);
+        Arm.Deletions.RecoverInterrupted(State);
         Tokens = new TokenIssuer(options);
         Faults = new FaultEngine(options.TimeProvider);
         foreach (var rule in options.InitialFaults) Faults.Add(rule);
@@ -51,6 +52,7 @@ internal sealed class EmulatorRuntime : IDisposable
 
     public void Dispose()
     {
+        Arm.Dispose();
         Persistence?.Dispose();
         Stop();
         _stopping.Dispose();
@@ -64,6 +66,7 @@ internal sealed class EmulatorRuntime : IDisposable
     {
         State.Load(Options.InitialState);
         Arm.Reset();
+        Arm.Deletions.RecoverInterrupted(State);
         Requests.Clear();
         Tokens.ClearCache();
         AzureCli?.Clear();

@@ -89,7 +89,7 @@ internal static class ImdsRules
     public static void AddHeaders(HttpResponse response)
     {
         response.Headers["Server"] = ServerHeader;
-        response.Headers["x-ms-request-id"] = Guid.NewGuid().ToString();
+        response.Headers["x-ms-request-id"] = RequestIds.New();
     }
 
     public static Task WriteAsync(HttpContext context, int status, Action<System.Text.Json.Utf8JsonWriter> body)
@@ -153,10 +153,19 @@ internal static class ImdsRules
     public static bool HasMetadataHeader(HttpRequest request) =>
         request.Headers.TryGetValue("Metadata", out var values) && values.Count == 1 && string.Equals(values[0], "true", StringComparison.Ordinal);
 
-    public static bool HasDuplicateQueryParameters(HttpRequest request) => request.Query.Any(p => p.Value.Count > 1);
+    public static bool HasDuplicateQueryParameters(HttpRequest request)
+    {
+        foreach (var parameter in request.Query)
+        {
+            if (parameter.Value.Count > 1) return true;
+        }
+        return false;
+    }
 
     public static bool IsSupportedApiVersion(string? version, string minimum) =>
-        version is not null && ApiVersions.Contains(version, StringComparer.Ordinal) && string.CompareOrdinal(version, minimum) >= 0;
+        version is not null && s_apiVersions.Contains(version) && string.CompareOrdinal(version, minimum) >= 0;
+
+    private static readonly System.Collections.Frozen.FrozenSet<string> s_apiVersions = System.Collections.Frozen.FrozenSet.ToFrozenSet(ApiVersions, StringComparer.Ordinal);
 
     /// <summary>Checks shared by <c>/metadata/identity/*</c>; returns the rejection written, or null when the request may proceed.</summary>
     public static Task? RejectIdentityRequest(HttpContext context)

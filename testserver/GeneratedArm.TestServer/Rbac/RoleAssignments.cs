@@ -22,7 +22,7 @@ internal static partial class RoleAssignments
         var assignment = Find(request);
         if (assignment is null)
         {
-            await request.WriteErrorAsync(404, "RoleAssignmentNotFound", $"The role assignment '{request.Target.Name}' is not found.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.RoleAssignmentNotFound(request.Target.Name!)).ConfigureAwait(false);
             return;
         }
         await request.WriteJsonAsync(200, w => Write(w, assignment)).ConfigureAwait(false);
@@ -34,37 +34,32 @@ internal static partial class RoleAssignments
         if (!await ScopeExistsAsync(request).ConfigureAwait(false)) return;
         if (!Guid.TryParse(t.Name, out _))
         {
-            // Azure/azure-sdk-for-python#4621.
-            await request.WriteErrorAsync(400, "InvalidRoleAssignmentId",
-                $"The role assignment ID '{t.Name}' is not valid. The role assignment ID must be a GUID.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.RoleAssignmentIdInvalid(t.Name!)).ConfigureAwait(false);
             return;
         }
         var body = await request.ReadJsonObjectAsync().ConfigureAwait(false);
         if (body is not { } json) return;
         if (!json.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
         {
-            await request.WriteErrorAsync(400, "InvalidRequestContent",
-                "The request content was invalid and could not be deserialized: 'Required property 'properties' not found in JSON.'.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.RequiredPropertyMissing("properties")).ConfigureAwait(false);
             return;
         }
         string? roleDefinitionId = String(properties, "roleDefinitionId");
         string? principalId = String(properties, "principalId");
         if (string.IsNullOrEmpty(roleDefinitionId))
         {
-            await request.WriteErrorAsync(400, "InvalidRequestContent",
-                "The request content was invalid and could not be deserialized: 'Required property 'roleDefinitionId' not found in JSON.'.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.RequiredPropertyMissing("roleDefinitionId")).ConfigureAwait(false);
             return;
         }
         if (string.IsNullOrEmpty(principalId) || !Guid.TryParse(principalId, out _))
         {
-            // Azure/azure-powershell#16627: "The Principal ID 'User' is not valid. Principal ID must be a GUID."
-            await request.WriteErrorAsync(400, "InvalidPrincipalId", $"The Principal ID '{principalId}' is not valid. Principal ID must be a GUID.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.PrincipalIdInvalid(principalId)).ConfigureAwait(false);
             return;
         }
         var role = request.State.FindRoleDefinition(roleDefinitionId);
         if (role is null)
         {
-            await request.WriteErrorAsync(400, "RoleDefinitionDoesNotExist", $"The specified role definition with ID '{roleDefinitionId[(roleDefinitionId.LastIndexOf('/') + 1)..]}' does not exist.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.RoleDefinitionDoesNotExist(400, roleDefinitionId[(roleDefinitionId.LastIndexOf('/') + 1)..])).ConfigureAwait(false);
             return;
         }
         string scope = t.Scope!.Id;
@@ -76,8 +71,7 @@ internal static partial class RoleAssignments
                 && string.Equals(existing.RoleDefinitionId, role.Id, StringComparison.OrdinalIgnoreCase);
             if (!same)
             {
-                await request.WriteErrorAsync(400, "RoleAssignmentUpdateNotPermitted",
-                    "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.").ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.RoleAssignmentUpdateNotPermitted()).ConfigureAwait(false);
                 return;
             }
             await request.WriteJsonAsync(201, w => Write(w, existing)).ConfigureAwait(false);
@@ -87,8 +81,7 @@ internal static partial class RoleAssignments
                 && string.Equals(a.PrincipalId, principalId, StringComparison.OrdinalIgnoreCase)
                 && string.Equals(a.RoleDefinitionId, role.Id, StringComparison.OrdinalIgnoreCase)))
         {
-            // 409, message as in pulumi/pulumi-azure#121 and ansible-collections/azure#145.
-            await request.WriteErrorAsync(409, "RoleAssignmentExists", "The role assignment already exists.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.RoleAssignmentExists()).ConfigureAwait(false);
             return;
         }
         var assignment = new RoleAssignmentInfo(t.Name!.ToLowerInvariant(), scope, role.Id, principalId, String(properties, "principalType") ?? "User")
@@ -134,8 +127,7 @@ internal static partial class RoleAssignments
                 if (AtScope().IsMatch(clause)) { atScope = true; continue; }
                 var m = PrincipalFilter().Match(clause);
                 if (m.Success) { principal = m.Groups["id"].Value; continue; }
-                await request.WriteErrorAsync(400, "UnsupportedQuery",
-                    $"The filter '{filterText}' is not supported. Supported filters: atScope(), principalId eq '{{id}}', assignedTo('{{id}}').").ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.QueryUnsupported(filterText.ToString(), "atScope(), principalId eq '{id}', assignedTo('{id}')")).ConfigureAwait(false);
                 return;
             }
         }
@@ -168,7 +160,7 @@ internal static partial class RoleAssignments
         if (scope.Kind is ArmTargetKind.ResourceGroup or ArmTargetKind.Resource
             && request.State.FindResourceGroup(scope.SubscriptionId!, scope.ResourceGroup!) is null)
         {
-            await request.WriteErrorAsync(404, "ResourceGroupNotFound", $"Resource group '{scope.ResourceGroup}' could not be found.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceGroupNotFound(scope.ResourceGroup!)).ConfigureAwait(false);
             return false;
         }
         return true;

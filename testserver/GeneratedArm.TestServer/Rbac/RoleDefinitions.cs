@@ -19,7 +19,7 @@ internal static partial class RoleDefinitions
         var role = request.State.FindRoleDefinition(request.Target.Name!);
         if (role is null)
         {
-            await request.WriteErrorAsync(404, "RoleDefinitionDoesNotExist", $"The specified role definition with ID '{request.Target.Name}' does not exist.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.RoleDefinitionDoesNotExist(404, request.Target.Name!)).ConfigureAwait(false);
             return;
         }
         await request.WriteJsonAsync(200, w => Write(w, role, request.Target.Scope!.Id)).ConfigureAwait(false);
@@ -36,7 +36,7 @@ internal static partial class RoleDefinitions
             var m = Filter().Match(filterText.ToString().Trim());
             if (!m.Success)
             {
-                await request.WriteErrorAsync(400, "UnsupportedQuery", $"The filter '{filterText}' is not supported. Supported filters: roleName eq '{{name}}', type eq '{{BuiltInRole|CustomRole}}'.").ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.QueryUnsupported(filterText.ToString(), "roleName eq '{name}', type eq '{BuiltInRole|CustomRole}'")).ConfigureAwait(false);
                 return;
             }
             string value = m.Groups["value"].Value;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GeneratedArm.TestServer.State.Persistence;
 
 namespace GeneratedArm.TestServer.State;
 
@@ -15,10 +16,35 @@ public sealed partial class EmulatorState
 {
     private readonly List<GenericResourceInfo> _resources = [];
 
-    /// <summary>Called after every change, outside the lock (durable state writes the new state before the request is answered).</summary>
+    /// <summary>
+    /// Called after every real change (not after a write that leaves the state as it was), outside the lock; durable state writes the
+    /// change before the request is answered.
+    /// </summary>
     internal Action? Changed { get; set; }
 
-    private void OnChanged() => Changed?.Invoke();
+    /// <summary>Where changes go to be made durable (the data directory's journal), or null in memory.</summary>
+    internal IStateJournal? StateJournal { get; set; }
+
+    /// <summary>The ticket of an operation that changed nothing.</summary>
+    private const long NoChange = -1;
+
+    /// <summary>Inside the lock, in the order changes are applied: hands them to the journal. <see cref="NoChange"/> when empty.</summary>
+    private long Journal(List<StateChange> changes) => changes.Count == 0 ? NoChange : StateJournal?.Append(changes) ?? 0;
+
+    /// <summary>Outside the lock: waits until the change is durable (so the request is answered after it), then raises <see cref="Changed"/>.</summary>
+    private void Commit(long ticket)
+    {
+        if (ticket == NoChange) return;
+        if (ticket > 0) StateJournal?.WaitDurable(ticket);
+        Changed?.Invoke();
+    }
+
+    /// <summary>Removes the matching entities and records their removal.</summary>
+    private static void RemoveWhere<T>(List<T> list, Predicate<T> match, StateCollection collection, List<StateChange> changes) where T : notnull
+    {
+        foreach (var item in list.FindAll(match)) changes.Add(StateChange.Remove(collection, item));
+        list.RemoveAll(match);
+    }
 
     private void LoadArm(EmulatorStateSnapshot snapshot) => Replace(_resources, snapshot.Resources ?? []);
 
@@ -35,7 +61,8 @@ public sealed partial class EmulatorState
     public (GenericResourceInfo Resource, bool Created) UpsertResource(GenericResourceInfo resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        (GenericResourceInfo, bool) result;
+        (GenericResourceInfo Resource, bool Created) result;
+        long ticket;
         lock (_gate)
         {
             int i = _resources.FindIndex(r => Ci.Equals(r.Id, resource.Id));
@@ -50,38 +77,44 @@ public sealed partial class EmulatorState
                 _resources[i] = resource with { Id = existing.Id, Name = existing.Name, Type = existing.Type, ResourceGroup = existing.ResourceGroup };
                 result = (_resources[i], false);
             }
+            ticket = Journal([StateChange.Put(StateCollection.Resources, result.Resource)]);
         }
-        OnChanged();
+        Commit(ticket);
         return result;
     }
 
     /// <summary>Deletes a resource, its child resources and the role assignments scoped at or below it. True when it existed.</summary>
     public bool RemoveResource(string id)
     {
-        bool removed;
+        long ticket;
         lock (_gate)
         {
-            removed = _resources.RemoveAll(r => Ci.Equals(r.Id, id)) > 0;
-            if (removed)
+            var changes = new List<StateChange>();
+            RemoveWhere(_resources, r => Ci.Equals(r.Id, id), StateCollection.Resources, changes);
+            if (changes.Count > 0)
             {
-                _resources.RemoveAll(r => IsBelow(r.Id, id));
-                _roleAssignments.RemoveAll(a => Ci.Equals(a.Scope, id) || IsBelow(a.Scope, id));
+                RemoveWhere(_resources, r => IsBelow(r.Id, id), StateCollection.Resources, changes);
+                RemoveWhere(_roleAssignments, a => Ci.Equals(a.Scope, id) || IsBelow(a.Scope, id), StateCollection.RoleAssignments, changes);
             }
+            ticket = Journal(changes);
         }
-        if (removed) OnChanged();
-        return removed;
+        Commit(ticket);
+        return ticket != NoChange;
     }
 
     /// <summary>Sets a resource group's provisioning state (e.g. <c>Deleting</c>); false when the group does not exist.</summary>
     public bool SetResourceGroupProvisioningState(string subscriptionId, string name, string provisioningState)
     {
+        long ticket;
         lock (_gate)
         {
-            int i = _resourceGroups.FindIndex(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name));
-            if (i < 0) return false;
-            _resourceGroups[i] = _resourceGroups[i] with { ProvisioningState = provisioningState };
+            string key = GroupKey(subscriptionId, name);
+            if (!_resourceGroups.TryGetValue(key, out var group)) return false;
+            if (string.Equals(group.ProvisioningState, provisioningState, StringComparison.Ordinal)) return true;
+            _resourceGroups[key] = group with { ProvisioningState = provisioningState };
+            ticket = Journal([StateChange.Put(StateCollection.ResourceGroups, _resourceGroups[key])]);
         }
-        OnChanged();
+        Commit(ticket);
         return true;
     }
 
@@ -92,36 +125,37 @@ public sealed partial class EmulatorState
     /// </summary>
     public bool DeleteResourceGroupCascade(string subscriptionId, string name)
     {
-        bool removed;
+        long ticket = NoChange;
         lock (_gate)
         {
-            var group = _resourceGroups.Find(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name));
-            removed = group is not null;
-            if (group is not null)
+            if (_resourceGroups.Remove(GroupKey(subscriptionId, name), out var group))
             {
                 string id = group.Id;
-                _resourceGroups.Remove(group);
-                _resources.RemoveAll(r => IsBelow(r.Id, id));
-                _virtualMachines.RemoveAll(v => Ci.Equals(v.SubscriptionId, subscriptionId) && Ci.Equals(v.ResourceGroup, name));
-                _userAssignedIdentities.RemoveAll(u => IsBelow(u.ResourceId, id));
-                _roleAssignments.RemoveAll(a => Ci.Equals(a.Scope, id) || IsBelow(a.Scope, id));
+                var changes = new List<StateChange> { StateChange.Remove(StateCollection.ResourceGroups, group) };
+                RemoveWhere(_resources, r => IsBelow(r.Id, id), StateCollection.Resources, changes);
+                RemoveWhere(_virtualMachines, v => Ci.Equals(v.SubscriptionId, subscriptionId) && Ci.Equals(v.ResourceGroup, name), StateCollection.VirtualMachines, changes);
+                RemoveWhere(_userAssignedIdentities, u => IsBelow(u.ResourceId, id), StateCollection.UserAssignedIdentities, changes);
+                RemoveWhere(_roleAssignments, a => Ci.Equals(a.Scope, id) || IsBelow(a.Scope, id), StateCollection.RoleAssignments, changes);
+                ticket = Journal(changes);
             }
         }
-        if (removed) OnChanged();
-        return removed;
+        Commit(ticket);
+        return ticket != NoChange;
     }
 
     /// <summary>Adds a role assignment unless one with the same name exists; returns the stored one and whether it was created.</summary>
     public (RoleAssignmentInfo Assignment, bool Created) AddRoleAssignmentIfAbsent(RoleAssignmentInfo assignment)
     {
         ArgumentNullException.ThrowIfNull(assignment);
+        long ticket;
         lock (_gate)
         {
             var existing = _roleAssignments.Find(a => Ci.Equals(a.Name, assignment.Name));
             if (existing is not null) return (existing, false);
             _roleAssignments.Add(assignment);
+            ticket = Journal([StateChange.Put(StateCollection.RoleAssignments, assignment)]);
         }
-        OnChanged();
+        Commit(ticket);
         return (assignment, true);
     }
 

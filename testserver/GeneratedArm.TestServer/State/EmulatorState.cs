@@ -9,7 +9,8 @@ public sealed partial class EmulatorState
     private readonly Lock _gate = new();
     private readonly List<TenantInfo> _tenants = [];
     private readonly List<SubscriptionInfo> _subscriptions = [];
-    private readonly List<ResourceGroupInfo> _resourceGroups = [];
+    // Keyed by "{subscription}/{name}" (case-insensitive), in creation order: lookups and writes stay O(1) as groups accumulate.
+    private readonly OrderedDictionary<string, ResourceGroupInfo> _resourceGroups = new(Ci);
     private readonly List<VirtualMachineInfo> _virtualMachines = [];
     private readonly List<ManagedIdentityInfo> _userAssignedIdentities = [];
     private readonly List<RoleDefinitionInfo> _roleDefinitions = [];
@@ -24,31 +25,38 @@ public sealed partial class EmulatorState
     public void Load(EmulatorStateSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        long ticket;
         lock (_gate)
         {
             Replace(_tenants, snapshot.Tenants);
             Replace(_subscriptions, snapshot.Subscriptions);
-            Replace(_resourceGroups, snapshot.ResourceGroups);
+            _resourceGroups.Clear();
+            foreach (var group in snapshot.ResourceGroups) _resourceGroups[GroupKey(group.SubscriptionId, group.Name)] = group;
             Replace(_virtualMachines, snapshot.VirtualMachines);
             Replace(_userAssignedIdentities, snapshot.UserAssignedIdentities);
             Replace(_roleDefinitions, snapshot.RoleDefinitions);
             Replace(_roleAssignments, snapshot.RoleAssignments);
             _imdsVirtualMachineName = snapshot.ImdsVirtualMachineName;
             LoadArm(snapshot);
+            ticket = Journal([StateChange.Put(StateCollection.All, snapshot)]);
         }
-        OnChanged();
+        Commit(ticket);
     }
 
     /// <summary>A consistent copy of the whole state.</summary>
-    public EmulatorStateSnapshot Snapshot()
+    public EmulatorStateSnapshot Snapshot() => Snapshot(out _);
+
+    /// <summary>A consistent copy of the whole state and the journal ticket of the last change it contains.</summary>
+    internal EmulatorStateSnapshot Snapshot(out long lastTicket)
     {
         lock (_gate)
         {
+            lastTicket = StateJournal?.LastTicket ?? 0;
             return new EmulatorStateSnapshot
             {
                 Tenants = [.. _tenants],
                 Subscriptions = [.. _subscriptions],
-                ResourceGroups = [.. _resourceGroups],
+                ResourceGroups = [.. _resourceGroups.Values],
                 VirtualMachines = [.. _virtualMachines],
                 UserAssignedIdentities = [.. _userAssignedIdentities],
                 RoleDefinitions = [.. _roleDefinitions],
@@ -79,12 +87,12 @@ public sealed partial class EmulatorState
 
     public IReadOnlyList<ResourceGroupInfo> ListResourceGroups(string subscriptionId)
     {
-        lock (_gate) { return _resourceGroups.FindAll(g => Ci.Equals(g.SubscriptionId, subscriptionId)); }
+        lock (_gate) { return [.. _resourceGroups.Values.Where(g => Ci.Equals(g.SubscriptionId, subscriptionId))]; }
     }
 
     public ResourceGroupInfo? FindResourceGroup(string subscriptionId, string name)
     {
-        lock (_gate) { return _resourceGroups.Find(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name)); }
+        lock (_gate) { return _resourceGroups.GetValueOrDefault(GroupKey(subscriptionId, name)); }
     }
 
     /// <summary>Creates or replaces a resource group (matched case-insensitively; the existing casing is kept). Returns true when created.</summary>
@@ -92,24 +100,41 @@ public sealed partial class EmulatorState
     {
         ArgumentNullException.ThrowIfNull(group);
         bool created;
+        long ticket = NoChange;
         lock (_gate)
         {
-            int i = _resourceGroups.FindIndex(g => Ci.Equals(g.SubscriptionId, group.SubscriptionId) && Ci.Equals(g.Name, group.Name));
-            created = i < 0;
-            if (created) _resourceGroups.Add(group);
-            else _resourceGroups[i] = group with { Name = _resourceGroups[i].Name };
+            string key = GroupKey(group.SubscriptionId, group.Name);
+            created = !_resourceGroups.TryGetValue(key, out var existing);
+            var stored = existing is null ? group : group with { Name = existing.Name };
+            if (created || !SameGroup(stored, existing!))
+            {
+                _resourceGroups[key] = stored;
+                ticket = Journal([StateChange.Put(StateCollection.ResourceGroups, stored)]);
+            }
         }
-        OnChanged();
+        Commit(ticket);
         return created;
     }
 
     public bool RemoveResourceGroup(string subscriptionId, string name)
     {
-        bool removed;
-        lock (_gate) { removed = _resourceGroups.RemoveAll(g => Ci.Equals(g.SubscriptionId, subscriptionId) && Ci.Equals(g.Name, name)) > 0; }
-        OnChanged();
-        return removed;
+        long ticket = NoChange;
+        lock (_gate)
+        {
+            if (_resourceGroups.Remove(GroupKey(subscriptionId, name), out var group))
+                ticket = Journal([StateChange.Remove(StateCollection.ResourceGroups, group)]);
+        }
+        Commit(ticket);
+        return ticket != NoChange;
     }
+
+    private static string GroupKey(string subscriptionId, string name) => StateKeys.ResourceGroup(subscriptionId, name);
+
+    // Records compare dictionaries by reference; a PUT that repeats the same tags is not a change.
+    private static bool SameGroup(ResourceGroupInfo a, ResourceGroupInfo b) =>
+        (a with { Tags = b.Tags }).Equals(b)
+        && a.Tags.Count == b.Tags.Count
+        && a.Tags.All(t => b.Tags.TryGetValue(t.Key, out var v) && string.Equals(v, t.Value, StringComparison.Ordinal));
 
     // ---- identities --------------------------------------------------------------------------
 
@@ -132,12 +157,17 @@ public sealed partial class EmulatorState
     /// <summary>Makes IMDS answer as another VM of the state (its identities, its instance metadata).</summary>
     public void UseVirtualMachineForImds(string name)
     {
+        long ticket = NoChange;
         lock (_gate)
         {
             if (!_virtualMachines.Exists(v => Ci.Equals(v.Name, name))) throw new InvalidOperationException($"No virtual machine named '{name}'.");
-            _imdsVirtualMachineName = name;
+            if (!string.Equals(_imdsVirtualMachineName, name, StringComparison.Ordinal))
+            {
+                _imdsVirtualMachineName = name;
+                ticket = Journal([StateChange.Put(StateCollection.ImdsVirtualMachine, name)]);
+            }
         }
-        OnChanged();
+        Commit(ticket);
     }
 
     public IReadOnlyList<ManagedIdentityInfo> UserAssignedIdentities { get { lock (_gate) { return [.. _userAssignedIdentities]; } } }
@@ -174,18 +204,23 @@ public sealed partial class EmulatorState
     public void AddUserAssignedIdentity(ManagedIdentityInfo identity, string? attachToVirtualMachine = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
+        long ticket;
         lock (_gate)
         {
-            _userAssignedIdentities.RemoveAll(u => Ci.Equals(u.ResourceId, identity.ResourceId));
+            int vm = attachToVirtualMachine is null ? -1 : _virtualMachines.FindIndex(v => Ci.Equals(v.Name, attachToVirtualMachine));
+            if (attachToVirtualMachine is not null && vm < 0) throw new InvalidOperationException($"No virtual machine named '{attachToVirtualMachine}'.");
+            var changes = new List<StateChange>();
+            RemoveWhere(_userAssignedIdentities, u => Ci.Equals(u.ResourceId, identity.ResourceId), StateCollection.UserAssignedIdentities, changes);
             _userAssignedIdentities.Add(identity);
-            if (attachToVirtualMachine is not null)
+            changes.Add(StateChange.Put(StateCollection.UserAssignedIdentities, identity));
+            if (vm >= 0)
             {
-                int i = _virtualMachines.FindIndex(v => Ci.Equals(v.Name, attachToVirtualMachine));
-                if (i < 0) throw new InvalidOperationException($"No virtual machine named '{attachToVirtualMachine}'.");
-                _virtualMachines[i] = _virtualMachines[i] with { UserAssignedIdentityIds = [.. _virtualMachines[i].UserAssignedIdentityIds, identity.ResourceId] };
+                _virtualMachines[vm] = _virtualMachines[vm] with { UserAssignedIdentityIds = [.. _virtualMachines[vm].UserAssignedIdentityIds, identity.ResourceId] };
+                changes.Add(StateChange.Put(StateCollection.VirtualMachines, _virtualMachines[vm]));
             }
+            ticket = Journal(changes);
         }
-        OnChanged();
+        Commit(ticket);
     }
 
     // ---- RBAC --------------------------------------------------------------------------------
@@ -208,20 +243,29 @@ public sealed partial class EmulatorState
     public void AddRoleAssignment(RoleAssignmentInfo assignment)
     {
         ArgumentNullException.ThrowIfNull(assignment);
+        long ticket;
         lock (_gate)
         {
-            _roleAssignments.RemoveAll(a => Ci.Equals(a.Name, assignment.Name));
+            var changes = new List<StateChange>();
+            RemoveWhere(_roleAssignments, a => Ci.Equals(a.Name, assignment.Name), StateCollection.RoleAssignments, changes);
             _roleAssignments.Add(assignment);
+            changes.Add(StateChange.Put(StateCollection.RoleAssignments, assignment));
+            ticket = Journal(changes);
         }
-        OnChanged();
+        Commit(ticket);
     }
 
     public bool RemoveRoleAssignment(string name)
     {
-        bool removed;
-        lock (_gate) { removed = _roleAssignments.RemoveAll(a => Ci.Equals(a.Name, name)) > 0; }
-        OnChanged();
-        return removed;
+        long ticket;
+        lock (_gate)
+        {
+            var changes = new List<StateChange>();
+            RemoveWhere(_roleAssignments, a => Ci.Equals(a.Name, name), StateCollection.RoleAssignments, changes);
+            ticket = Journal(changes);
+        }
+        Commit(ticket);
+        return ticket != NoChange;
     }
 
     private static void Replace<T>(List<T> target, IEnumerable<T> source)

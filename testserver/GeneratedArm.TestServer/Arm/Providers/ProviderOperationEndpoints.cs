@@ -42,7 +42,7 @@ internal static partial class ProviderOperationEndpoints
         var status = request.Runtime.Arm.ProviderOperations.Poll(request.State, id);
         if (status is null)
         {
-            await ProviderErrors.OperationNotFoundAsync(request).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.OperationStatusNotFound()).ConfigureAwait(false);
             return;
         }
         if (match.Groups["kind"].Value.Equals("operationStatuses", StringComparison.OrdinalIgnoreCase))
@@ -55,7 +55,7 @@ internal static partial class ProviderOperationEndpoints
                 w.WriteString("status", status.Status);
                 if (status.StartTime is { } start) w.WriteString("startTime", start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
                 if (status.EndTime is { } end) w.WriteString("endTime", end.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-                if (status.ErrorCode is { } code) ProviderErrors.WriteError(w, code, status.ErrorMessage ?? code);
+                if (status.ErrorCode is { } code) ArmErrors.WriteErrorObject(w, "error", ArmErrors.OperationFailed(code, status.ErrorMessage ?? code));
                 w.WriteEndObject();
             }).ConfigureAwait(false);
             return;
@@ -75,7 +75,7 @@ internal static partial class ProviderOperationEndpoints
         }
         if (status.ErrorCode is { } code)
         {
-            await ProviderErrors.OperationFailedAsync(request, code, status.ErrorMessage ?? code).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.OperationFailed(code, status.ErrorMessage ?? code)).ConfigureAwait(false);
             return;
         }
         switch (status.Kind)

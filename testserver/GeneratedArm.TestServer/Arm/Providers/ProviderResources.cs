@@ -20,7 +20,7 @@ internal static class ProviderResources
         var version = Version(request);
         if (version.Get is null)
         {
-            await ProviderErrors.MethodNotAllowedAsync(request).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.MethodNotAllowedInApiVersion(request.Method, request.ApiVersion)).ConfigureAwait(false);
             return;
         }
         // Identity-side views (the state's user-assigned identities and VMs) and 404s read as generic resources do.
@@ -33,7 +33,7 @@ internal static class ProviderResources
         var version = Version(request);
         if (version.Put is not { } put)
         {
-            await ProviderErrors.MethodNotAllowedAsync(request).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.MethodNotAllowedInApiVersion(request.Method, request.ApiVersion)).ConfigureAwait(false);
             return;
         }
         if (await WritableGroupAsync(request).ConfigureAwait(false) is null) return;
@@ -52,14 +52,14 @@ internal static class ProviderResources
         var version = Version(request);
         if (version.Patch is not { } patch)
         {
-            await ProviderErrors.MethodNotAllowedAsync(request).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.MethodNotAllowedInApiVersion(request.Method, request.ApiVersion)).ConfigureAwait(false);
             return;
         }
         if (await WritableGroupAsync(request).ConfigureAwait(false) is null) return;
         var existing = GenericResources.Find(request.State, t.Id);
         if (existing is null)
         {
-            await ProviderErrors.ResourceNotFoundAsync(request, t.Id).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceNotFound(GenericResources.ShortPath(t.Id), request.Target.ResourceGroup!)).ConfigureAwait(false);
             return;
         }
         var body = await request.ReadJsonObjectAsync().ConfigureAwait(false);
@@ -67,7 +67,7 @@ internal static class ProviderResources
         // The patch is checked against the update model, the merged resource against the resource model (so types hold after the merge).
         if (patch.Body is { } patchSchema && RequestBodyBinder.Bind(json, patchSchema).Errors is { Count: > 0 } patchErrors)
         {
-            await ProviderErrors.InvalidBodyAsync(request, patchErrors).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.BodyDoesNotFitModel([.. patchErrors.Select(e => (e.Target, e.Message))])).ConfigureAwait(false);
             return;
         }
         var merged = JsonNode.Parse(existing.Body.GetRawText())!.AsObject();
@@ -81,7 +81,7 @@ internal static class ProviderResources
         var version = Version(request);
         if (version.Delete is not { } delete)
         {
-            await ProviderErrors.MethodNotAllowedAsync(request).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.MethodNotAllowedInApiVersion(request.Method, request.ApiVersion)).ConfigureAwait(false);
             return;
         }
         if (await GenericResources.GroupOr404Async(request).ConfigureAwait(false) is null) return;
@@ -112,7 +112,7 @@ internal static class ProviderResources
         bool children = !string.Equals(t.ParentId, GroupId(t), StringComparison.OrdinalIgnoreCase);
         if (children && !Exists(request.State, t.ParentId!))
         {
-            await ProviderErrors.ResourceNotFoundAsync(request, t.ParentId!).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceNotFound(GenericResources.ShortPath(t.ParentId!), request.Target.ResourceGroup!)).ConfigureAwait(false);
             return;
         }
         var (ok, offset, pageSize) = await ArmPaging.ReadAsync(request).ConfigureAwait(false);
@@ -137,13 +137,13 @@ internal static class ProviderResources
         var owner = request.Options.Providers.Catalog.Find(type[..type.LastIndexOf('/')])!;
         if (!owner.For(request.ApiVersion).Actions.TryGetValue(action, out var operation))
         {
-            await ProviderErrors.MethodNotAllowedAsync(request).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.MethodNotAllowedInApiVersion(request.Method, request.ApiVersion)).ConfigureAwait(false);
             return;
         }
         if (await GenericResources.GroupOr404Async(request).ConfigureAwait(false) is null) return;
         if (!Exists(request.State, t.ParentId!))
         {
-            await ProviderErrors.ResourceNotFoundAsync(request, t.ParentId!).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceNotFound(GenericResources.ShortPath(t.ParentId!), request.Target.ResourceGroup!)).ConfigureAwait(false);
             return;
         }
         if (operation.Body is { } schema)
@@ -152,7 +152,7 @@ internal static class ProviderResources
             if (body is not { } json) return;
             if (json.ValueKind == JsonValueKind.Object && RequestBodyBinder.Bind(json, schema).Errors is { Count: > 0 } errors)
             {
-                await ProviderErrors.InvalidBodyAsync(request, errors).ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.BodyDoesNotFitModel([.. errors.Select(e => (e.Target, e.Message))])).ConfigureAwait(false);
                 return;
             }
         }
@@ -200,13 +200,13 @@ internal static class ProviderResources
         {
             if (schema.Required.Contains("location") && (!body.TryGetProperty("location", out var location) || location.ValueKind == JsonValueKind.Null))
             {
-                await ProviderErrors.LocationRequiredAsync(request).ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.LocationRequired() with { Target = "location" }).ConfigureAwait(false);
                 return;
             }
             var (bound, errors) = RequestBodyBinder.Bind(body, schema);
             if (errors.Count > 0)
             {
-                await ProviderErrors.InvalidBodyAsync(request, errors).ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.BodyDoesNotFitModel([.. errors.Select(e => (e.Target, e.Message))])).ConfigureAwait(false);
                 return;
             }
             stored = bound!;
@@ -249,8 +249,7 @@ internal static class ProviderResources
         var group = await GenericResources.GroupOr404Async(request).ConfigureAwait(false);
         if (group is not null && string.Equals(group.ProvisioningState, "Deleting", StringComparison.OrdinalIgnoreCase))
         {
-            await request.WriteErrorAsync(409, "ResourceGroupBeingDeleted",
-                $"The resource group '{group.Name}' is in deprovisioning state and cannot perform this operation.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceGroupBeingDeleted(group.Name)).ConfigureAwait(false);
             return null;
         }
         return group;
@@ -260,7 +259,7 @@ internal static class ProviderResources
     {
         var t = request.Target;
         if (string.Equals(t.ParentId, GroupId(t), StringComparison.OrdinalIgnoreCase) || Exists(request.State, t.ParentId!)) return true;
-        await ProviderErrors.ParentResourceNotFoundAsync(request, t.ParentId!).ConfigureAwait(false);
+        await request.WriteErrorAsync(ArmErrors.ParentResourceNotFound(GenericResources.ShortPath(t.ParentId!))).ConfigureAwait(false);
         return false;
     }
 

@@ -46,7 +46,20 @@ internal static class ProviderRoutes
     private static Func<ArmRequest, Task> Versioned(SpecResourceType type, Func<ArmRequest, Task> handler) => request =>
         type.Versions.ContainsKey(request.ApiVersion) || request.Options.AcceptAnyApiVersion
             ? handler(request)
-            : ProviderErrors.NoRegisteredProviderFoundAsync(request, type);
+            : request.WriteErrorAsync(NoRegisteredProviderFound(request, type));
+
+    /// <summary>
+    /// The location in the error is the resource group's (for subscription-wide lists the emulator's default location — unverified);
+    /// versions oldest first, as in current traces.
+    /// </summary>
+    private static ArmError NoRegisteredProviderFound(ArmRequest request, SpecResourceType type)
+    {
+        var t = request.Target;
+        string location = t.ResourceGroup is { } group && request.State.FindResourceGroup(t.SubscriptionId!, group) is { } g ? g.Location : TutorialDefaults.Location;
+        string shortType = type.Type[(type.Type.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        return ArmErrors.NoRegisteredProviderFound(location, request.ApiVersion, shortType, type.VersionList.Reverse(),
+            Resources.Providers.Locations.Select(Resources.ResourceGroups.NormalizeLocation));
+    }
 
     /// <summary>The type whose resources have the action <c>POST {resource}/{action}</c> addresses, when a spec declares it.</summary>
     private static SpecResourceType? ActionOwner(ProviderCatalog catalog, ArmTarget target)

@@ -27,16 +27,13 @@ internal static partial class GenericResources
         if (group is null) return;
         if (string.Equals(group.ProvisioningState, "Deleting", StringComparison.OrdinalIgnoreCase))
         {
-            await request.WriteErrorAsync(409, "ResourceGroupBeingDeleted",
-                $"The resource group '{group.Name}' is in deprovisioning state and cannot perform this operation.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceGroupBeingDeleted(group.Name)).ConfigureAwait(false);
             return;
         }
         if (!await ValidateNameAsync(request, t.Name!).ConfigureAwait(false)) return;
         if (!string.Equals(t.ParentId, group.Id, StringComparison.OrdinalIgnoreCase) && Find(request.State, t.ParentId!) is null)
         {
-            // Azure/azure-powershell#19200.
-            await request.WriteErrorAsync(404, "ParentResourceNotFound",
-                $"Can not perform requested operation on nested resource. Parent resource '{ShortPath(t.ParentId!)}' not found.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ParentResourceNotFound(ShortPath(t.ParentId!))).ConfigureAwait(false);
             return;
         }
         var body = await request.ReadJsonObjectAsync().ConfigureAwait(false);
@@ -63,7 +60,7 @@ internal static partial class GenericResources
         if (existing is null) return;
         if (request.State.FindResource(existing.Id) is null)
         {
-            await request.WriteErrorAsync(405, "MethodNotAllowed", $"The requested resource does not support http method '{request.Method}'.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.MethodNotAllowed(request.Method)).ConfigureAwait(false);
             return;
         }
         var body = await request.ReadJsonObjectAsync().ConfigureAwait(false);
@@ -94,8 +91,7 @@ internal static partial class GenericResources
         if (await GroupOr404Async(request).ConfigureAwait(false) is null) return;
         if (Find(request.State, t.ParentId!) is null)
         {
-            await request.WriteErrorAsync(404, "ResourceNotFound",
-                $"The Resource '{ShortPath(t.ParentId!)}' under resource group '{t.ResourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceNotFound(ShortPath(t.ParentId!), t.ResourceGroup!)).ConfigureAwait(false);
             return;
         }
         await request.WriteJsonAsync(200, w =>
@@ -157,8 +153,7 @@ internal static partial class GenericResources
             var m = ResourceFilter().Match(filterText.ToString().Trim());
             if (!m.Success)
             {
-                await request.WriteErrorAsync(400, "InvalidFilterInQueryString",
-                    $"The filter '{filterText}' is not supported. Supported: resourceType eq '<type>', name eq '<name>', tagName eq '<name>' [and tagValue eq '<value>'].").ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.FilterUnsupported(filterText.ToString(), "resourceType eq '<type>', name eq '<name>', tagName eq '<name>' [and tagValue eq '<value>']")).ConfigureAwait(false);
                 return;
             }
             string field = m.Groups["field"].Value, value = m.Groups["value"].Value.Replace("''", "'", StringComparison.Ordinal);
@@ -184,7 +179,7 @@ internal static partial class GenericResources
         var t = request.Target;
         var group = request.State.FindResourceGroup(t.SubscriptionId!, t.ResourceGroup!);
         if (group is null)
-            await request.WriteErrorAsync(404, "ResourceGroupNotFound", $"Resource group '{t.ResourceGroup}' could not be found.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceGroupNotFound(t.ResourceGroup!)).ConfigureAwait(false);
         return group;
     }
 
@@ -196,9 +191,7 @@ internal static partial class GenericResources
         var resource = Find(request.State, t.Id);
         if (resource is null)
         {
-            // "The Resource 'Microsoft.Network/dnszones/example.com' under resource group 'rg1' was not found." (facts §3.1)
-            await request.WriteErrorAsync(404, "ResourceNotFound",
-                $"The Resource '{ShortPath(t.Id)}' under resource group '{t.ResourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceNotFound(ShortPath(t.Id), t.ResourceGroup!)).ConfigureAwait(false);
         }
         return resource;
     }
@@ -283,8 +276,7 @@ internal static partial class GenericResources
     {
         if (name.Length is > 0 and <= 260 && !name.Any(c => c is '<' or '>' or '%' or '&' or '\\' or '?' or '/' || char.IsControl(c)) && !name.EndsWith('.'))
             return true;
-        await request.WriteErrorAsync(400, "InvalidResourceName",
-            $"The resource name '{name}' is invalid. It must be 1-260 characters long, must not end with a period and must not contain '<', '>', '%', '&', '\\', '?', '/' or control characters.").ConfigureAwait(false);
+        await request.WriteErrorAsync(ArmErrors.ResourceNameInvalid(name)).ConfigureAwait(false);
         return false;
     }
 

@@ -52,8 +52,8 @@ internal static class Providers
     {
         var subscription = request.State.FindSubscription(request.Target.SubscriptionId!)!;
         if (Subscriptions.IsVisible(request, subscription)) return true;
-        await ArmErrors.WriteAuthorizationFailedAsync(request.Context, request.Caller, "Microsoft.Resources/subscriptions/providers/read",
-            "/subscriptions/" + subscription.SubscriptionId).ConfigureAwait(false);
+        await request.WriteErrorAsync(ArmErrors.AuthorizationFailed(request.Caller, "Microsoft.Resources/subscriptions/providers/read",
+            "/subscriptions/" + subscription.SubscriptionId)).ConfigureAwait(false);
         return false;
     }
 

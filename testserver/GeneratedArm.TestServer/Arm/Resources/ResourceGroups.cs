@@ -58,14 +58,13 @@ internal static partial class ResourceGroups
         if (!json.TryGetProperty("location", out var locationElement) || locationElement.ValueKind != JsonValueKind.String
             || string.IsNullOrWhiteSpace(locationElement.GetString()))
         {
-            await request.WriteErrorAsync(400, "LocationRequired", "The location property is required for this definition.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.LocationRequired()).ConfigureAwait(false);
             return;
         }
         string location = NormalizeLocation(locationElement.GetString()!);
         if (!Locations.Contains(location))
         {
-            await request.WriteErrorAsync(400, "LocationNotAvailableForResourceGroup",
-                $"The provided location '{locationElement.GetString()}' is not available for resource group. List of available regions is '{string.Join(',', Locations)}'.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.LocationNotAvailable(locationElement.GetString()!, Locations)).ConfigureAwait(false);
             return;
         }
         var tags = await ReadTagsAsync(request, json).ConfigureAwait(false);
@@ -78,9 +77,7 @@ internal static partial class ResourceGroups
             if (await RejectWhileDeletingAsync(request, existing).ConfigureAwait(false)) return;
             if (!string.Equals(existing.Location, location, StringComparison.OrdinalIgnoreCase))
             {
-                // Azure/azure-cli#22242 (message); 409 Conflict as in trailofbits/algo#1814.
-                await request.WriteErrorAsync(409, "InvalidResourceGroupLocation",
-                    $"Invalid resource group location '{location}'. The Resource group already exists in location '{existing.Location}'.").ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.ResourceGroupLocationConflict(location, existing.Location)).ConfigureAwait(false);
                 return;
             }
         }
@@ -122,7 +119,7 @@ internal static partial class ResourceGroups
         var group = request.State.FindResourceGroup(t.SubscriptionId!, t.ResourceGroup!);
         if (group is null)
         {
-            await request.WriteErrorAsync(404, "ResourceGroupNotFound", $"Resource group '{t.ResourceGroup}' could not be found.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceGroupNotFound(t.ResourceGroup!)).ConfigureAwait(false);
             return;
         }
         request.Runtime.Arm.Deletions.Start(request.State, group.SubscriptionId, group.Name);
@@ -135,7 +132,7 @@ internal static partial class ResourceGroups
         var t = request.Target;
         if (!TryDecodeOperation(t.Name!, out string? groupName))
         {
-            await request.WriteErrorAsync(404, "OperationNotFound", $"The operation '{t.Name}' could not be found.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.OperationNotFound(t.Name!)).ConfigureAwait(false);
             return;
         }
         if (request.Runtime.Arm.Deletions.Poll(request.State, t.SubscriptionId!, groupName!))
@@ -200,8 +197,7 @@ internal static partial class ResourceGroups
             var parsed = TagFilter().Match(filterText.ToString().Trim());
             if (!parsed.Success)
             {
-                await request.WriteErrorAsync(400, "InvalidFilterInQueryString",
-                    $"The filter '{filterText}' is not supported. Supported: tagName eq '<name>' [and tagValue eq '<value>'].").ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.FilterUnsupported(filterText.ToString(), "tagName eq '<name>' [and tagValue eq '<value>']")).ConfigureAwait(false);
                 return;
             }
             string tagName = parsed.Groups["name"].Value.Replace("''", "'", StringComparison.Ordinal);
@@ -228,16 +224,14 @@ internal static partial class ResourceGroups
         var t = request.Target;
         var group = request.State.FindResourceGroup(t.SubscriptionId!, t.ResourceGroup!);
         if (group is null)
-            await request.WriteErrorAsync(404, "ResourceGroupNotFound", $"Resource group '{t.ResourceGroup}' could not be found.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.ResourceGroupNotFound(t.ResourceGroup!)).ConfigureAwait(false);
         return group;
     }
 
     private static async Task<bool> RejectWhileDeletingAsync(ArmRequest request, ResourceGroupInfo group)
     {
         if (!string.Equals(group.ProvisioningState, "Deleting", StringComparison.OrdinalIgnoreCase)) return false;
-        // 409, message as in Azure/azure-cli#21121 and #28679.
-        await request.WriteErrorAsync(409, "ResourceGroupBeingDeleted",
-            $"The resource group '{group.Name}' is in deprovisioning state and cannot perform this operation.").ConfigureAwait(false);
+        await request.WriteErrorAsync(ArmErrors.ResourceGroupBeingDeleted(group.Name)).ConfigureAwait(false);
         return true;
     }
 
@@ -248,15 +242,15 @@ internal static partial class ResourceGroups
     /// </summary>
     internal static async Task<bool> ValidateNameAsync(ArmRequest request, string name)
     {
-        string? problem = null;
+        ArmError? problem = null;
         if (name.Length > 90)
-            problem = $"The provided resource group name '{name}' is {name.Length} characters long. The name can be at most 90 characters long.";
+            problem = ArmErrors.ResourceGroupNameTooLong(name);
         else if (name.Where(c => !IsAllowedNameChar(c)).Distinct().ToArray() is { Length: > 0 } bad)
-            problem = $"The provided resource group name '{name}' has these invalid characters: '{new string(bad)}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'. For more details, visit http://aka.ms/ResourceGroupNamingRestrictions";
+            problem = ArmErrors.ResourceGroupNameCharactersInvalid(name, new string(bad));
         else if (name.EndsWith('.'))
-            problem = $"The provided resource group name '{name}' ends with a period. The name cannot end with a period. For more details, visit http://aka.ms/ResourceGroupNamingRestrictions";
+            problem = ArmErrors.ResourceGroupNameEndsWithPeriod(name);
         if (problem is null) return true;
-        await request.WriteErrorAsync(400, "InvalidResourceGroup", problem).ConfigureAwait(false);
+        await request.WriteErrorAsync(problem).ConfigureAwait(false);
         return false;
     }
 
@@ -272,7 +266,7 @@ internal static partial class ResourceGroups
         if (!body.TryGetProperty("tags", out var tags) || tags.ValueKind == JsonValueKind.Null) return (false, null);
         if (tags.ValueKind != JsonValueKind.Object)
         {
-            await request.WriteErrorAsync(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'tags must be an object of string values.'.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.TagsNotAnObject()).ConfigureAwait(false);
             return (true, null);
         }
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -280,20 +274,19 @@ internal static partial class ResourceGroups
         {
             if (tag.Value.ValueKind != JsonValueKind.String)
             {
-                await request.WriteErrorAsync(400, "InvalidRequestContent", $"The request content was invalid and could not be deserialized: 'the value of tag '{tag.Name}' must be a string.'.").ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.TagValueNotAString(tag.Name)).ConfigureAwait(false);
                 return (true, null);
             }
-            // ARM's tag limits: names up to 512 characters, values up to 256, at most 50 tags (learn.microsoft.com tag-resources).
             if (tag.Name.Length > 512 || tag.Value.GetString()!.Length > 256)
             {
-                await request.WriteErrorAsync(400, "InvalidTag", $"The tag '{tag.Name}' is invalid: tag names can have at most 512 characters and values at most 256.").ConfigureAwait(false);
+                await request.WriteErrorAsync(ArmErrors.TagInvalid(tag.Name)).ConfigureAwait(false);
                 return (true, null);
             }
             result[tag.Name] = tag.Value.GetString()!;
         }
         if (result.Count > 50)
         {
-            await request.WriteErrorAsync(400, "InvalidTagCount", $"The number of tags {result.Count} exceeds the maximum of 50.").ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.TagCountExceeded(result.Count)).ConfigureAwait(false);
             return (true, null);
         }
         return (false, result);

@@ -28,7 +28,7 @@ internal static class Subscriptions
         var subscription = request.State.FindSubscription(request.Target.SubscriptionId!)!;
         if (!IsVisible(request, subscription))
         {
-            await ArmErrors.WriteAuthorizationFailedAsync(request.Context, request.Caller, ReadAction, "/subscriptions/" + subscription.SubscriptionId).ConfigureAwait(false);
+            await request.WriteErrorAsync(ArmErrors.AuthorizationFailed(request.Caller, ReadAction, "/subscriptions/" + subscription.SubscriptionId)).ConfigureAwait(false);
             return;
         }
         await request.WriteJsonAsync(200, w => Write(w, subscription)).ConfigureAwait(false);

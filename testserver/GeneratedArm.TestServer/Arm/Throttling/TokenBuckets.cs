@@ -15,7 +15,19 @@ internal enum ArmOperationKind
 internal sealed class TokenBuckets(TimeProvider clock)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<(string Subscription, string Principal, ArmOperationKind Kind), Bucket> _buckets = [];
+    private readonly Dictionary<(string Subscription, string Principal, ArmOperationKind Kind), Bucket> _buckets = new(KeyComparer.Instance);
+
+    /// <summary>Case-insensitive keys without upper-casing copies on every request.</summary>
+    private sealed class KeyComparer : IEqualityComparer<(string Subscription, string Principal, ArmOperationKind Kind)>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals((string Subscription, string Principal, ArmOperationKind Kind) x, (string Subscription, string Principal, ArmOperationKind Kind) y) =>
+            x.Kind == y.Kind && StringComparer.OrdinalIgnoreCase.Equals(x.Subscription, y.Subscription) && StringComparer.OrdinalIgnoreCase.Equals(x.Principal, y.Principal);
+
+        public int GetHashCode((string Subscription, string Principal, ArmOperationKind Kind) key) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(key.Subscription), StringComparer.OrdinalIgnoreCase.GetHashCode(key.Principal), key.Kind);
+    }
 
     private sealed class Bucket(double tokens, DateTimeOffset at)
     {
@@ -38,7 +50,7 @@ internal sealed class TokenBuckets(TimeProvider clock)
         var now = clock.GetUtcNow();
         lock (_gate)
         {
-            var key = (subscription.ToUpperInvariant(), principal.ToUpperInvariant(), kind);
+            var key = (subscription, principal, kind);
             if (!_buckets.TryGetValue(key, out var bucket)) _buckets[key] = bucket = new Bucket(size, now);
             double elapsed = Math.Max(0, (now - bucket.At).TotalSeconds);
             bucket.Tokens = Math.Min(size, bucket.Tokens + elapsed * rate);
