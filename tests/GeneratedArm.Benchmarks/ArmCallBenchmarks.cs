@@ -19,6 +19,7 @@ namespace GeneratedArm.Benchmarks;
 /// minimal Kestrel HTTPS server on 127.0.0.1 (<see cref="LoopbackArmServer"/>): a real socket and TLS, no server work.
 /// </summary>
 [MemoryDiagnoser]
+[ThreadingDiagnoser]
 public class ArmCallBenchmarks
 {
     private const string ApiVersion = "2016-06-01";

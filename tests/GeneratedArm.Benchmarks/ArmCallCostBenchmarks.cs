@@ -14,6 +14,7 @@ namespace GeneratedArm.Benchmarks;
 /// The difference between two neighbouring rows is the cost of one step.
 /// </summary>
 [MemoryDiagnoser]
+[ThreadingDiagnoser]
 public class ArmCallCostBenchmarks
 {
     private const string ApiVersion = "2016-06-01";

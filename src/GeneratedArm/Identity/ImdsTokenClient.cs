@@ -37,7 +37,7 @@ internal sealed class ImdsTokenClient : IDisposable
         _goneDuration = options.GoneRetryDuration;
         _time = options.TimeProvider ?? TimeProvider.System;
         _settings = new RetrySettings(
-            _retry, _time, _retry.NetworkTimeout != Timeout.InfiniteTimeSpan, _retry.NetworkTimeout, RetryWindow: options.GoneRetryDuration, RetryWindowDelay: options.GoneRetryDelay);
+            _retry, _time, _retry.NetworkTimeout != Timeout.InfiniteTimeSpan, _retry.NetworkTimeout, RetryWindow: options.GoneRetryDuration, RetryWindowDelay: options.GoneRetryDelay, ReportsElapsed: true);
         _logger = logger;
         _endpointText = _endpoint.ToString();
         _identityText = _identity.ToString();
@@ -215,7 +215,7 @@ internal sealed class ImdsTokenClient : IDisposable
             return new AttemptFailure(AttemptKind.Retry, failure.Hint, context.ClientRequestId, failure);
         }
 
-        public void OnRetry(in AttemptFailure failure, int attempt, int retries, TimeSpan delay) => Log.ImdsRetry(client._logger, attempt, failure.Reason, delay);
+        public void OnRetry(AttemptFailure failure, int attempt, int retries, TimeSpan delay) => Log.ImdsRetry(client._logger, attempt, failure.Reason, delay);
 
         public ValueTask<Exception> GiveUpAsync(AttemptFailure failure, GiveUpReason reason, int attempts, TimeSpan elapsed, CancellationToken cancellationToken)
         {

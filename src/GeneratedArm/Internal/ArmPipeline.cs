@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using GeneratedArm.Identity;
 using Microsoft.Extensions.Logging;
 
@@ -80,77 +81,45 @@ internal readonly struct ArmAttempt(ArmPipeline pipeline, HttpMethod method, Uri
 
     private bool Idempotent => ArmOutcome.IsIdempotent(method);
 
+    // Kept lean: every local of an async method lives in its state machine, which is zeroed and copied per call;
+    // the failure paths build their outcome in ordinary methods.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<AttemptOutcome<ArmClient.SendResult>> SendAsync(AttemptContext context, CancellationToken attemptToken)
     {
         // The cached path costs a volatile read; after a 401 challenge the credential's cache holds the fresh token.
         var token = await pipeline.Credential.GetTokenAsync(pipeline.Audience, context.CallerToken).ConfigureAwait(false);
-        var logger = pipeline.Logger;
-        var attemptStart = logger.IsEnabled(LogLevel.Debug) ? pipeline.Settings.Time.GetTimestamp() : 0;
         HttpResponseMessage? response = null;
         try
         {
-            using var request = CreateRequest(pipeline.GetAuthorizationValue(token.Token), context.ClientRequestId);
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                var headerText = HeaderRedaction.Format(request);
-                Log.ArmRequest(logger, method.Method, uri.AbsoluteUri, context.ClientRequestId, context.Attempt, headerText);
-            }
-
+            using var request = CreateRequest(pipeline.GetAuthorizationValue(token.Token), context);
+            var attemptStart = pipeline.Logger.IsEnabled(LogLevel.Debug) ? pipeline.Settings.Time.GetTimestamp() : 0;
             response = await pipeline.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            if (logger.IsEnabled(LogLevel.Debug))
+            var kind = Classify(response, context, attemptStart);
+            if (kind == ArmOutcomeKind.Success)
             {
-                var elapsed = pipeline.Settings.Time.GetElapsedTime(attemptStart).TotalMilliseconds;
-                var requestId = ArmOutcome.First(response, "x-ms-request-id");
-                Log.ArmResponse(logger, status, method.Method, uri.AbsoluteUri, elapsed, requestId);
+                var body = await PooledBody.ReadAsync(response, attemptToken).ConfigureAwait(false);
+                var success = Succeeded(response, body);
+                response = null;
+                return success;
             }
 
-            // WwwAuthenticate is read only for a 401: the typed collection is allocated on first access.
-            var challenged = status == 401 && response.Headers.WwwAuthenticate.Count > 0;
-            switch (ArmOutcome.Classify(status, Idempotent, challenged, context.ImmediateRetryUsed))
+            if (kind == ArmOutcomeKind.Challenge)
             {
-                case ArmOutcomeKind.Success:
-                    var body = await PooledBody.ReadAsync(response, attemptToken).ConfigureAwait(false);
-                    if (activity is not null)
-                    {
-                        activity.SetTag("http.response.status_code", status);
-                        activity.SetTag("az.service_request_id", ArmOutcome.First(response, "x-ms-request-id"));
-                    }
-
-                    var success = new ArmClient.SendResult(response, body, uri);
-                    response = null;
-                    return AttemptOutcome<ArmClient.SendResult>.Success(success);
-
-                case ArmOutcomeKind.Challenge:
-                    // One fresh token and one retry: the request was not processed, so this is safe for every method.
-                    Log.ArmChallenge(logger, method.Method, uri.AbsoluteUri);
-                    response.Dispose();
-                    response = null;
-                    await pipeline.Credential.RefreshTokenAsync(pipeline.Audience, token, context.CallerToken).ConfigureAwait(false);
-                    return Failed(AttemptKind.RetryNow, "HTTP 401 challenge", context);
-
-                case ArmOutcomeKind.Retriable:
-                    var retryAfter = RetryMath.GetRetryAfter(response, pipeline.Settings.Time.GetUtcNow());
-                    var retriable = new AttemptFailure(AttemptKind.Retry, $"HTTP {status}", context.ClientRequestId, Response: response, RetryAfter: retryAfter);
-                    response = null;
-                    return AttemptOutcome<ArmClient.SendResult>.Failed(retriable);
-
-                default:
-                    var fatal = new AttemptFailure(AttemptKind.Fatal, $"HTTP {status}", context.ClientRequestId, Response: response);
-                    response = null;
-                    return AttemptOutcome<ArmClient.SendResult>.Failed(fatal);
+                // One fresh token and one retry: the request was not processed, so this is safe for every method.
+                Log.ArmChallenge(pipeline.Logger, method.Method, uri.AbsoluteUri);
+                response.Dispose();
+                response = null;
+                await pipeline.Credential.RefreshTokenAsync(pipeline.Audience, token, context.CallerToken).ConfigureAwait(false);
+                return Failed(AttemptKind.RetryNow, "HTTP 401 challenge", context);
             }
+
+            var failure = FailedWith(response, kind, context);
+            response = null;
+            return failure;
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
-            // A certificate the process does not trust will not be trusted on the next attempt either.
-            var tls = ArmRequestException.FromNetworkFailure(
-                method.Method,
-                uri,
-                $"the TLS handshake with {uri.Authority} failed: {(ex.InnerException ?? ex).Message} If this is a local emulator, trust its certificate (on Linux: SSL_CERT_FILE=<its PEM>)",
-                context.ClientRequestId,
-                ex);
-            return Failed(AttemptKind.Fatal, "TLS handshake failed", context, tls);
+            return TlsFailure(ex, context);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
@@ -165,7 +134,7 @@ internal readonly struct ArmAttempt(ArmPipeline pipeline, HttpMethod method, Uri
     public AttemptFailure NoAnswer(Exception exception, TimeSpan timeout, AttemptContext context) =>
         new(Idempotent ? AttemptKind.Retry : AttemptKind.Fatal, $"no answer within {timeout.TotalSeconds:0.#} s", context.ClientRequestId, exception);
 
-    public void OnRetry(in AttemptFailure failure, int attempt, int retries, TimeSpan delay)
+    public void OnRetry(AttemptFailure failure, int attempt, int retries, TimeSpan delay)
     {
         Log.ArmRetry(pipeline.Logger, attempt, method.Method, uri.AbsolutePath, failure.Reason, delay);
         activity?.SetTag("http.request.resend_count", retries);
@@ -195,12 +164,12 @@ internal readonly struct ArmAttempt(ArmPipeline pipeline, HttpMethod method, Uri
             ?? ArmRequestException.FromNetworkFailure(method.Method, uri, failure.Reason, failure.ClientRequestId, failure.Exception ?? new TimeoutException());
     }
 
-    private HttpRequestMessage CreateRequest(string authorization, string clientRequestId)
+    private HttpRequestMessage CreateRequest(string authorization, AttemptContext context)
     {
         var request = new HttpRequestMessage(method, uri);
         var headers = request.Headers;
         headers.TryAddWithoutValidation("Authorization", authorization);
-        headers.TryAddWithoutValidation("x-ms-client-request-id", clientRequestId);
+        headers.TryAddWithoutValidation("x-ms-client-request-id", context.ClientRequestId);
         headers.TryAddWithoutValidation("x-ms-return-client-request-id", "true");
         headers.TryAddWithoutValidation("User-Agent", UserAgent.Value);
         if (jsonBody is { } bodyBytes)
@@ -209,7 +178,62 @@ internal readonly struct ArmAttempt(ArmPipeline pipeline, HttpMethod method, Uri
             request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         }
 
+        var logger = pipeline.Logger;
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var headerText = HeaderRedaction.Format(request);
+            Log.ArmRequest(logger, method.Method, uri.AbsoluteUri, context.ClientRequestId, context.Attempt, headerText);
+        }
+
         return request;
+    }
+
+    private ArmOutcomeKind Classify(HttpResponseMessage response, AttemptContext context, long attemptStart)
+    {
+        var status = (int)response.StatusCode;
+        var logger = pipeline.Logger;
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var elapsed = pipeline.Settings.Time.GetElapsedTime(attemptStart).TotalMilliseconds;
+            var requestId = ArmOutcome.First(response, "x-ms-request-id");
+            Log.ArmResponse(logger, status, method.Method, uri.AbsoluteUri, elapsed, requestId);
+        }
+
+        // WwwAuthenticate is read only for a 401: the typed collection is allocated on first access.
+        var challenged = status == 401 && response.Headers.WwwAuthenticate.Count > 0;
+        return ArmOutcome.Classify(status, Idempotent, challenged, context.ImmediateRetryUsed);
+    }
+
+    private AttemptOutcome<ArmClient.SendResult> Succeeded(HttpResponseMessage response, PooledBody body)
+    {
+        if (activity is not null)
+        {
+            activity.SetTag("http.response.status_code", (int)response.StatusCode);
+            activity.SetTag("az.service_request_id", ArmOutcome.First(response, "x-ms-request-id"));
+        }
+
+        return AttemptOutcome<ArmClient.SendResult>.Success(new ArmClient.SendResult(response, body, uri));
+    }
+
+    /// <summary>A failed answer; the response travels with the failure (read only if the call gives up on it).</summary>
+    private AttemptOutcome<ArmClient.SendResult> FailedWith(HttpResponseMessage response, ArmOutcomeKind kind, AttemptContext context)
+    {
+        var status = (int)response.StatusCode;
+        var retryAfter = kind == ArmOutcomeKind.Retriable ? RetryMath.GetRetryAfter(response, pipeline.Settings.Time.GetUtcNow()) : null;
+        var attemptKind = kind == ArmOutcomeKind.Retriable ? AttemptKind.Retry : AttemptKind.Fatal;
+        return AttemptOutcome<ArmClient.SendResult>.Failed(new AttemptFailure(attemptKind, $"HTTP {status}", context.ClientRequestId, Response: response, RetryAfter: retryAfter));
+    }
+
+    private AttemptOutcome<ArmClient.SendResult> TlsFailure(HttpRequestException ex, AttemptContext context)
+    {
+        // A certificate the process does not trust will not be trusted on the next attempt either.
+        var tls = ArmRequestException.FromNetworkFailure(
+            method.Method,
+            uri,
+            $"the TLS handshake with {uri.Authority} failed: {(ex.InnerException ?? ex).Message} If this is a local emulator, trust its certificate (on Linux: SSL_CERT_FILE=<its PEM>)",
+            context.ClientRequestId,
+            ex);
+        return Failed(AttemptKind.Fatal, "TLS handshake failed", context, tls);
     }
 
     private async Task<ArmRequestException> CreateFailureAsync(HttpResponseMessage response, string clientRequestId, CancellationToken cancellationToken)

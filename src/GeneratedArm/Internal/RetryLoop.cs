@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GeneratedArm.Internal;
 
 /// <summary>
@@ -13,21 +15,54 @@ namespace GeneratedArm.Internal;
 /// </remarks>
 internal static class RetryLoop
 {
-    public static async ValueTask<TResult> RunAsync<TOperation, TResult>(TOperation operation, RetrySettings settings, CancellationToken cancellationToken)
+    public static ValueTask<TResult> RunAsync<TOperation, TResult>(TOperation operation, RetrySettings settings, CancellationToken cancellationToken)
+        where TOperation : struct, IRetriedOperation<TResult>
+    {
+        if (settings.ArmsAttemptTimeout || settings.Options.OverallTimeout != Timeout.InfiniteTimeSpan || settings.ReportsElapsed)
+        {
+            return LoopAsync<TOperation, TResult>(operation, settings, null, cancellationToken);
+        }
+
+        // Nothing to arm before the first attempt: start it here, and when it has already succeeded (a transport that
+        // answers synchronously) return without the loop's state machine (measured: ~40 ns of a ~1 µs call).
+        var context = new AttemptContext(1, RequestId.Next(), false, cancellationToken);
+#pragma warning disable CA2012 // Consumed exactly once: read below when already complete, else awaited by the loop.
+        var pending = operation.SendAsync(context, cancellationToken);
+#pragma warning restore CA2012
+        if (pending.IsCompletedSuccessfully)
+        {
+            var outcome = pending.Result;
+            if (outcome.Failure is null)
+            {
+                return new ValueTask<TResult>(outcome.Result);
+            }
+
+            // Result consumed the task (it may be pooled): hand the loop the outcome itself.
+            pending = new ValueTask<AttemptOutcome<TResult>>(outcome);
+        }
+
+        return LoopAsync<TOperation, TResult>(operation, settings, new StartedAttempt<TResult>(pending, context), cancellationToken);
+    }
+
+    // Pooled builder: when an attempt completes asynchronously (a real socket), the loop's state machine is rented
+    // rather than boxed per call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<TResult> LoopAsync<TOperation, TResult>(TOperation operation, RetrySettings settings, StartedAttempt<TResult>? first, CancellationToken cancellationToken)
         where TOperation : struct, IRetriedOperation<TResult>
     {
         var options = settings.Options;
         var time = settings.Time;
         using var overall = options.OverallTimeout == Timeout.InfiniteTimeSpan ? null : new TimeoutScope(options.OverallTimeout, time, cancellationToken);
         var overallToken = overall?.Token ?? cancellationToken;
-        var start = time.GetTimestamp();
+        // Elapsed time matters only against a deadline or in a give-up message: no clock read on the success path otherwise.
+        var start = overall is not null || settings.ReportsElapsed ? time.GetTimestamp() : 0;
         long windowStart = 0;
         var retries = 0;
         var immediateRetryUsed = false;
 
         for (var attempt = 1; ; attempt++)
         {
-            var context = new AttemptContext(attempt, RequestId.Next(), immediateRetryUsed, cancellationToken);
+            var context = attempt == 1 && first is { } started ? started.Context : new AttemptContext(attempt, RequestId.Next(), immediateRetryUsed, cancellationToken);
             AttemptFailure failure;
             TimeSpan delay;
             using (var attemptScope = settings.ArmsAttemptTimeout ? new TimeoutScope(options.NetworkTimeout, time, overallToken) : null)
@@ -35,8 +70,10 @@ internal static class RetryLoop
                 var attemptToken = attemptScope?.Token ?? overallToken;
                 try
                 {
-                    var outcome = await operation.SendAsync(context, attemptToken).ConfigureAwait(false);
-                    if (outcome.Succeeded)
+                    var outcome = attempt == 1 && first is { } begun
+                        ? await begun.Pending.ConfigureAwait(false)
+                        : await operation.SendAsync(context, attemptToken).ConfigureAwait(false);
+                    if (outcome.Failure is null)
                     {
                         return outcome.Result;
                     }
@@ -67,6 +104,7 @@ internal static class RetryLoop
 
             if (failure.Kind == AttemptKind.RetryNow)
             {
+                failure.Response?.Dispose();
                 continue;
             }
 
@@ -89,7 +127,7 @@ internal static class RetryLoop
     }
 
     /// <summary>The retry decision for one failed attempt: <see langword="null"/> to retry after <paramref name="delay"/>, else why to give up.</summary>
-    internal static GiveUpReason? Decide(in AttemptFailure failure, RetrySettings settings, ref int retries, ref long windowStart, ref bool immediateRetryUsed, out TimeSpan delay)
+    internal static GiveUpReason? Decide(AttemptFailure failure, RetrySettings settings, ref int retries, ref long windowStart, ref bool immediateRetryUsed, out TimeSpan delay)
     {
         var options = settings.Options;
         delay = TimeSpan.Zero;
@@ -134,7 +172,8 @@ internal static class RetryLoop
     {
         try
         {
-            return await operation.GiveUpAsync(failure, reason, attempts, settings.Time.GetElapsedTime(start), cancellationToken).ConfigureAwait(false);
+            var elapsed = start == 0 ? TimeSpan.Zero : settings.Time.GetElapsedTime(start);
+            return await operation.GiveUpAsync(failure, reason, attempts, elapsed, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -150,8 +189,15 @@ internal static class RetryLoop
 /// <param name="AttemptTimeout">The per-attempt timeout in force, for messages.</param>
 /// <param name="RetryWindow">How long <see cref="AttemptKind.RetryWithinWindow"/> failures are retried, counted from the first.</param>
 /// <param name="RetryWindowDelay">The pause between <see cref="AttemptKind.RetryWithinWindow"/> attempts (a longer <c>Retry-After</c> wins).</param>
+/// <param name="ReportsElapsed">Whether give-up messages need the time spent even without an overall deadline.</param>
 internal sealed record RetrySettings(
-    RetryOptions Options, TimeProvider Time, bool ArmsAttemptTimeout, TimeSpan AttemptTimeout, TimeSpan RetryWindow = default, TimeSpan RetryWindowDelay = default);
+    RetryOptions Options,
+    TimeProvider Time,
+    bool ArmsAttemptTimeout,
+    TimeSpan AttemptTimeout,
+    TimeSpan RetryWindow = default,
+    TimeSpan RetryWindowDelay = default,
+    bool ReportsElapsed = false);
 
 /// <summary>One request that <see cref="RetryLoop"/> may send several times. Implemented by structs, so nothing is boxed.</summary>
 /// <typeparam name="TResult">What a successful attempt produces.</typeparam>
@@ -164,11 +210,14 @@ internal interface IRetriedOperation<TResult>
     AttemptFailure NoAnswer(Exception exception, TimeSpan timeout, AttemptContext context);
 
     /// <summary>Logs (and traces) a retry about to wait <paramref name="delay"/>.</summary>
-    void OnRetry(in AttemptFailure failure, int attempt, int retries, TimeSpan delay);
+    void OnRetry(AttemptFailure failure, int attempt, int retries, TimeSpan delay);
 
     /// <summary>The exception the call ends with.</summary>
     ValueTask<Exception> GiveUpAsync(AttemptFailure failure, GiveUpReason reason, int attempts, TimeSpan elapsed, CancellationToken cancellationToken);
 }
+
+/// <summary>A first attempt started before the loop (see <see cref="RetryLoop.RunAsync{TOperation, TResult}"/>).</summary>
+internal readonly record struct StartedAttempt<TResult>(ValueTask<AttemptOutcome<TResult>> Pending, AttemptContext Context);
 
 /// <summary>What the loop tells an attempt.</summary>
 /// <param name="Attempt">1 for the first attempt.</param>
@@ -212,29 +261,28 @@ internal enum GiveUpReason
 /// <param name="Exception">The network failure, or an exception built already.</param>
 /// <param name="Response">An unread error response (the loop disposes it).</param>
 /// <param name="RetryAfter">The delay the server asked for.</param>
-internal readonly record struct AttemptFailure(
+/// <remarks>A class: allocated only when an attempt fails, it keeps the success path's outcome small to copy.</remarks>
+internal sealed record AttemptFailure(
     AttemptKind Kind, string Reason, string ClientRequestId, Exception? Exception = null, HttpResponseMessage? Response = null, TimeSpan? RetryAfter = null)
 {
     public static AttemptFailure NoAnswer(Exception exception, string clientRequestId) => new(AttemptKind.Fatal, "no answer", clientRequestId, exception);
 }
 
-/// <summary>An attempt's result or its failure.</summary>
+/// <summary>An attempt's result, or its failure.</summary>
 internal readonly struct AttemptOutcome<TResult>
 {
-    private AttemptOutcome(bool succeeded, TResult result, AttemptFailure failure)
+    private AttemptOutcome(TResult result, AttemptFailure? failure)
     {
-        Succeeded = succeeded;
         Result = result;
         Failure = failure;
     }
 
-    public bool Succeeded { get; }
-
     public TResult Result { get; }
 
-    public AttemptFailure Failure { get; }
+    /// <summary><see langword="null"/> when the attempt succeeded.</summary>
+    public AttemptFailure? Failure { get; }
 
-    public static AttemptOutcome<TResult> Success(TResult result) => new(true, result, default);
+    public static AttemptOutcome<TResult> Success(TResult result) => new(result, null);
 
-    public static AttemptOutcome<TResult> Failed(AttemptFailure failure) => new(false, default!, failure);
+    public static AttemptOutcome<TResult> Failed(AttemptFailure failure) => new(default!, failure);
 }
