@@ -58,6 +58,20 @@ public class RetryLoopTests
     }
 
     [Test]
+    public async Task The_retry_after_a_challenge_sends_the_token_RefreshTokenAsync_returned()
+    {
+        var arm = new StubHandler((r, _) => r.Headers.Authorization?.Parameter == "fresh"
+            ? StubHandler.Json(HttpStatusCode.OK, RgJson)
+            : StubHandler.Json(HttpStatusCode.Unauthorized, """{"error":{"code":"InvalidAuthenticationToken","message":"invalid"}}""", ("WWW-Authenticate", Challenge)));
+        using var client = ArmClientTests.CreateClient(arm, new NonCachingCredential());
+
+        var rg = await client.GetAsync<TestResourceGroup>(RgPath, "2016-06-01");
+
+        Assert.That(rg.Name, Is.EqualTo("DevTest"));
+        Assert.That(arm.Requests.Select(r => r.Header("Authorization")), Is.EqualTo((string[])["Bearer stale", "Bearer fresh"]));
+    }
+
+    [Test]
     public async Task A_failed_first_attempt_that_answered_asynchronously_is_retried_with_a_new_request_id()
     {
         // The first attempt starts before the loop; when it completes later with a failure the loop must take it over.
@@ -145,5 +159,15 @@ public class RetryLoopTests
         var reason = RetryLoop.Decide(failure, settings, ref retries, ref windowStart, ref immediate, out _);
 
         Assert.That(reason, Is.EqualTo(GiveUpReason.RetryAfterTooLong));
+    }
+
+    /// <summary>A credential whose replacement token is not what <see cref="GetTokenAsync"/> goes on returning.</summary>
+    private sealed class NonCachingCredential : TokenCredential
+    {
+        public override ValueTask<AccessToken> GetTokenAsync(string resourceOrScope, CancellationToken cancellationToken = default) =>
+            new(new AccessToken("stale", DateTimeOffset.MaxValue, DateTimeOffset.MaxValue, "Bearer", resourceOrScope));
+
+        public override ValueTask<AccessToken> RefreshTokenAsync(string resourceOrScope, AccessToken rejectedToken, CancellationToken cancellationToken = default) =>
+            new(new AccessToken("fresh", DateTimeOffset.MaxValue, DateTimeOffset.MaxValue, "Bearer", resourceOrScope));
     }
 }

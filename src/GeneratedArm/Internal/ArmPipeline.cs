@@ -86,8 +86,10 @@ internal readonly struct ArmAttempt(ArmPipeline pipeline, HttpMethod method, Uri
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<AttemptOutcome<ArmClient.SendResult>> SendAsync(AttemptContext context, CancellationToken attemptToken)
     {
-        // The cached path costs a volatile read; after a 401 challenge the credential's cache holds the fresh token.
-        var token = await pipeline.Credential.GetTokenAsync(pipeline.Audience, context.CallerToken).ConfigureAwait(false);
+        // After a 401 challenge the fresh token comes from the previous attempt; otherwise the (cached) credential's.
+        var token = context.Carried is AccessToken refreshed
+            ? refreshed
+            : await pipeline.Credential.GetTokenAsync(pipeline.Audience, context.CallerToken).ConfigureAwait(false);
         HttpResponseMessage? response = null;
         try
         {
@@ -109,8 +111,8 @@ internal readonly struct ArmAttempt(ArmPipeline pipeline, HttpMethod method, Uri
                 Log.ArmChallenge(pipeline.Logger, method.Method, uri.AbsoluteUri);
                 response.Dispose();
                 response = null;
-                await pipeline.Credential.RefreshTokenAsync(pipeline.Audience, token, context.CallerToken).ConfigureAwait(false);
-                return Failed(AttemptKind.RetryNow, "HTTP 401 challenge", context);
+                var fresh = await pipeline.Credential.RefreshTokenAsync(pipeline.Audience, token, context.CallerToken).ConfigureAwait(false);
+                return AttemptOutcome<ArmClient.SendResult>.Failed(new AttemptFailure(AttemptKind.RetryNow, "HTTP 401 challenge", context.ClientRequestId, Carry: fresh));
             }
 
             var failure = FailedWith(response, kind, context);

@@ -59,10 +59,11 @@ internal static class RetryLoop
         long windowStart = 0;
         var retries = 0;
         var immediateRetryUsed = false;
+        object? carried = null;
 
         for (var attempt = 1; ; attempt++)
         {
-            var context = attempt == 1 && first is { } started ? started.Context : new AttemptContext(attempt, RequestId.Next(), immediateRetryUsed, cancellationToken);
+            var context = attempt == 1 && first is { } started ? started.Context : new AttemptContext(attempt, RequestId.Next(), immediateRetryUsed, cancellationToken, carried);
             AttemptFailure failure;
             TimeSpan delay;
             using (var attemptScope = settings.ArmsAttemptTimeout ? new TimeoutScope(options.NetworkTimeout, time, overallToken) : null)
@@ -102,6 +103,7 @@ internal static class RetryLoop
                 }
             }
 
+            carried = failure.Carry;
             if (failure.Kind == AttemptKind.RetryNow)
             {
                 failure.Response?.Dispose();
@@ -224,7 +226,8 @@ internal readonly record struct StartedAttempt<TResult>(ValueTask<AttemptOutcome
 /// <param name="ClientRequestId">A new <c>x-ms-client-request-id</c> for this attempt.</param>
 /// <param name="ImmediateRetryUsed">Whether this call's one <see cref="AttemptKind.RetryNow"/> is spent.</param>
 /// <param name="CallerToken">The caller's cancellation, for work outside the attempt's timeout (e.g. getting a token).</param>
-internal readonly record struct AttemptContext(int Attempt, string ClientRequestId, bool ImmediateRetryUsed, CancellationToken CallerToken);
+/// <param name="Carried">What the previous attempt handed on (<see cref="AttemptFailure.Carry"/>), e.g. a fresh token.</param>
+internal readonly record struct AttemptContext(int Attempt, string ClientRequestId, bool ImmediateRetryUsed, CancellationToken CallerToken, object? Carried = null);
 
 /// <summary>How a failed attempt may be retried.</summary>
 internal enum AttemptKind
@@ -261,9 +264,10 @@ internal enum GiveUpReason
 /// <param name="Exception">The network failure, or an exception built already.</param>
 /// <param name="Response">An unread error response (the loop disposes it).</param>
 /// <param name="RetryAfter">The delay the server asked for.</param>
+/// <param name="Carry">State for the next attempt (ARM: the token that replaces a rejected one).</param>
 /// <remarks>A class: allocated only when an attempt fails, it keeps the success path's outcome small to copy.</remarks>
 internal sealed record AttemptFailure(
-    AttemptKind Kind, string Reason, string ClientRequestId, Exception? Exception = null, HttpResponseMessage? Response = null, TimeSpan? RetryAfter = null)
+    AttemptKind Kind, string Reason, string ClientRequestId, Exception? Exception = null, HttpResponseMessage? Response = null, TimeSpan? RetryAfter = null, object? Carry = null)
 {
     public static AttemptFailure NoAnswer(Exception exception, string clientRequestId) => new(AttemptKind.Fatal, "no answer", clientRequestId, exception);
 }
