@@ -80,7 +80,10 @@ internal sealed class ImdsTokenClient : IDisposable
         return await RetryLoop.RunAsync<ImdsAttempt, AccessToken>(new ImdsAttempt(this, resource, requestUri, activity), _settings, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>IMDS's classification: 200 succeeds; 410 is retried for a duration; 404, 408, 429 and 5xx by count; anything else fails.</summary>
+    /// <summary>
+    /// IMDS's classification: 410 is retried for a duration; 404, 408, 429 and 5xx by count; anything else fails
+    /// (how-to-use-vm-token.md "Retry guidance"; MSAL.NET Http/Retry/ImdsRetryPolicy.cs).
+    /// </summary>
     internal static AttemptKind Classify(int status) => status switch
     {
         410 => AttemptKind.RetryWithinWindow,

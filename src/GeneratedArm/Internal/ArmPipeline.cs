@@ -287,7 +287,8 @@ internal static class ArmOutcome
 
     /// <summary>
     /// 2xx succeeds; a 401 with a <c>WWW-Authenticate</c> challenge earns one fresh token per call; 408, 429, 500, 502,
-    /// 503 and 504 are retried for idempotent methods; anything else fails.
+    /// 503 and 504 are retried for idempotent methods; anything else fails. The status list is Azure.Core's default
+    /// (<c>ResponseClassifier.IsRetriableResponse</c>, Azure/azure-sdk-for-net sdk/core/Azure.Core).
     /// </summary>
     public static ArmOutcomeKind Classify(int status, bool idempotent, bool hasChallenge, bool challengeUsed) => status switch
     {
