@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using GeneratedArm.Identity;
@@ -25,23 +24,16 @@ namespace GeneratedArm;
 /// </remarks>
 public partial class ArmClient : IDisposable
 {
-    private static readonly HttpMethod[] IdempotentMethods = [HttpMethod.Get, HttpMethod.Head, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Options];
-
     private readonly HttpClient _http = null!;
     private readonly bool _ownsHttpClient;
-    private readonly TokenCredential _credential = null!;
-    private readonly string _audience = null!;
     private readonly string _baseUrl = null!;
     private readonly Uri _endpoint = null!;
-    private readonly RetryOptions _retry = null!;
     private readonly TimeProvider _time = TimeProvider.System;
-    private readonly ILogger _logger = NullLogger.Instance;
-    private readonly bool _ownAttemptTimeout;
     private readonly TimeSpan _defaultPollingInterval = TimeSpan.FromSeconds(30);
-    private volatile AuthorizationValue? _authorization;
+    private readonly ArmPipeline _pipeline = null!;
     private volatile UriCacheEntry? _lastUri;
 
-    /// <summary>Creates a client that sends through <see cref="ArmClientOptions.Transport"/>, or its own handler.</summary>
+    /// <summary>Creates a client that sends through <see cref="ClientOptions.Transport"/>, or its own handler.</summary>
     /// <param name="credential">Where bearer tokens come from.</param>
     /// <param name="options">Options; <see langword="null"/> for Azure public cloud defaults.</param>
     public ArmClient(TokenCredential credential, ArmClientOptions? options = null)
@@ -83,17 +75,15 @@ public partial class ArmClient : IDisposable
                 $"Refusing to send bearer tokens to '{endpoint}': the ARM endpoint must use HTTPS, or HTTP only on a loopback address.", nameof(options));
         }
 
-        options.Retry.Validate(nameof(options.Retry));
+        var retry = options.Retry;
+        retry.Validate(nameof(options.Retry));
         _http = httpClient;
         _ownsHttpClient = ownsHttpClient;
-        _credential = credential;
-        _audience = string.IsNullOrWhiteSpace(options.Audience) ? ArmClientOptions.DefaultAudience : options.Audience;
         _endpoint = endpoint;
         _baseUrl = endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        _retry = options.Retry;
         _defaultPollingInterval = options.DefaultPollingInterval;
         _time = options.TimeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)options.LoggerFactory?.CreateLogger(GeneratedArmDiagnostics.ArmClientLoggerCategory) ?? NullLogger.Instance;
+        var logger = (ILogger?)options.LoggerFactory?.CreateLogger(GeneratedArmDiagnostics.ArmClientLoggerCategory) ?? NullLogger.Instance;
 
         // Per-attempt timeout: on the system clock, HttpClient's own Timeout already arms one timer per request, so
         // reuse it (for a client we own, set it; for a caller's, it is only supplemented when NetworkTimeout is
@@ -101,10 +91,13 @@ public partial class ArmClient : IDisposable
         var systemClock = ReferenceEquals(_time, TimeProvider.System);
         if (ownsHttpClient)
         {
-            httpClient.Timeout = systemClock ? _retry.NetworkTimeout : Timeout.InfiniteTimeSpan;
+            httpClient.Timeout = systemClock ? retry.NetworkTimeout : Timeout.InfiniteTimeSpan;
         }
 
-        _ownAttemptTimeout = _retry.NetworkTimeout != Timeout.InfiniteTimeSpan && (!systemClock || _retry.NetworkTimeout < httpClient.Timeout);
+        var ownAttemptTimeout = retry.NetworkTimeout != Timeout.InfiniteTimeSpan && (!systemClock || retry.NetworkTimeout < httpClient.Timeout);
+        var settings = new RetrySettings(retry, _time, ownAttemptTimeout, ownAttemptTimeout ? retry.NetworkTimeout : httpClient.Timeout);
+        var audience = string.IsNullOrWhiteSpace(options.Audience) ? ArmClientOptions.DefaultAudience : options.Audience;
+        _pipeline = new ArmPipeline(httpClient, credential, audience, logger, settings);
     }
 
     /// <summary>The Resource Manager address requests go to.</summary>
@@ -259,207 +252,9 @@ public partial class ArmClient : IDisposable
         return T.ReadJson(ref reader);
     }
 
-    /// <summary>The retry loop. Returns a 2xx response with its body in a pooled buffer; throws for anything else.</summary>
-    private async ValueTask<SendResult> SendCoreAsync(HttpMethod method, string path, string apiVersion, ReadOnlyMemory<byte>? jsonBody, CancellationToken cancellationToken)
-    {
-        var uri = BuildUri(path, apiVersion);
-        var methodName = method.Method;
-        var idempotent = IsIdempotent(method);
-        using var activity = GeneratedArmDiagnostics.ActivitySource.StartActivity("ArmClient.Send", ActivityKind.Client);
-        if (activity is not null)
-        {
-            activity.SetTag("http.request.method", methodName);
-            activity.SetTag("url.full", uri.AbsoluteUri);
-            activity.SetTag("server.address", uri.Host);
-        }
-
-        using var overall = _retry.OverallTimeout == Timeout.InfiniteTimeSpan ? null : new TimeoutScope(_retry.OverallTimeout, _time, cancellationToken);
-        var overallToken = overall?.Token ?? cancellationToken;
-        var start = _retry.OverallTimeout == Timeout.InfiniteTimeSpan ? 0 : _time.GetTimestamp();
-        var token = await _credential.GetTokenAsync(_audience, cancellationToken).ConfigureAwait(false);
-        var challenged = false;
-        var retries = 0;
-
-        for (var attempt = 1; ; attempt++)
-        {
-            var clientRequestId = RequestId.Next();
-            HttpResponseMessage? response = null;
-            Exception? networkFailure = null;
-            string? networkWhat = null;
-            var attemptStart = _logger.IsEnabled(LogLevel.Debug) ? _time.GetTimestamp() : 0;
-            using (var attemptScope = _ownAttemptTimeout ? new TimeoutScope(_retry.NetworkTimeout, _time, overallToken) : null)
-            {
-                var attemptToken = attemptScope?.Token ?? overallToken;
-                try
-                {
-                    using var request = new HttpRequestMessage(method, uri);
-                    var headers = request.Headers;
-                    headers.TryAddWithoutValidation("Authorization", GetAuthorizationValue(token.Token));
-                    headers.TryAddWithoutValidation("x-ms-client-request-id", clientRequestId);
-                    headers.TryAddWithoutValidation("x-ms-return-client-request-id", "true");
-                    headers.TryAddWithoutValidation("User-Agent", UserAgent.Value);
-                    if (jsonBody is { } bodyBytes)
-                    {
-                        request.Content = new ReadOnlyMemoryContent(bodyBytes);
-                        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-                    }
-
-                    if (_logger.IsEnabled(LogLevel.Debug))
-                    {
-                        var url = uri.AbsoluteUri;
-                        var headerText = HeaderRedaction.Format(request);
-                        Log.ArmRequest(_logger, methodName, url, clientRequestId, attempt, headerText);
-                    }
-
-                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken).ConfigureAwait(false);
-                    var status = (int)response.StatusCode;
-                    if (_logger.IsEnabled(LogLevel.Debug))
-                    {
-                        var url = uri.AbsoluteUri;
-                        var elapsed = _time.GetElapsedTime(attemptStart).TotalMilliseconds;
-                        var requestId = First(response, "x-ms-request-id");
-                        Log.ArmResponse(_logger, status, methodName, url, elapsed, requestId);
-                    }
-
-                    if (status is >= 200 and < 300)
-                    {
-                        var body = await PooledBody.ReadAsync(response, attemptToken).ConfigureAwait(false);
-                        activity?.SetTag("http.response.status_code", status);
-                        activity?.SetTag("az.service_request_id", First(response, "x-ms-request-id"));
-                        var success = new SendResult(response, body, uri);
-                        response = null;
-                        return success;
-                    }
-
-                    if (status == 401 && !challenged && response.Headers.WwwAuthenticate.Count > 0)
-                    {
-                        // One fresh token and one retry: the request was not processed, so this is safe for every method.
-                        challenged = true;
-                        Log.ArmChallenge(_logger, methodName, uri.AbsoluteUri);
-                        response.Dispose();
-                        response = null;
-                        token = await _credential.RefreshTokenAsync(_audience, token, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    if (!idempotent || !IsRetriableStatus(status) || retries >= _retry.MaxRetries)
-                    {
-                        throw await CreateFailureAsync(response, methodName, uri, clientRequestId, activity, attemptToken).ConfigureAwait(false);
-                    }
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    response?.Dispose();
-                    throw;
-                }
-                catch (OperationCanceledException ex) when (overall is not null && overall.TimedOut(cancellationToken))
-                {
-                    response?.Dispose();
-                    throw ArmRequestException.FromNetworkFailure(methodName, uri, $"no answer within the overall timeout of {_retry.OverallTimeout.TotalSeconds:0.#} s", clientRequestId, ex);
-                }
-                catch (OperationCanceledException ex) when ((attemptScope is not null && attemptScope.TimedOut(overallToken)) || (ex.InnerException is TimeoutException && !overallToken.IsCancellationRequested))
-                {
-                    response?.Dispose();
-                    response = null;
-                    networkFailure = ex;
-                    networkWhat = $"no answer within {(_ownAttemptTimeout ? _retry.NetworkTimeout : _http.Timeout).TotalSeconds:0.#} s";
-                }
-                catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.SecureConnectionError)
-                {
-                    // A certificate the process does not trust will not be trusted on the next attempt either.
-                    response?.Dispose();
-                    throw ArmRequestException.FromNetworkFailure(
-                        methodName,
-                        uri,
-                        $"the TLS handshake with {uri.Authority} failed: {(ex.InnerException ?? ex).Message} If this is a local emulator, trust its certificate (on Linux: SSL_CERT_FILE=<its PEM>)",
-                        clientRequestId,
-                        ex);
-                }
-                catch (Exception ex) when (ex is HttpRequestException or IOException)
-                {
-                    response?.Dispose();
-                    response = null;
-                    networkFailure = ex;
-                    networkWhat = $"could not reach {uri.Host}";
-                }
-            }
-
-            // A retriable status (response != null) or a network failure.
-            TimeSpan delay;
-            string failure;
-            if (response is not null)
-            {
-                var retryAfter = RetryMath.GetRetryAfter(response, _time.GetUtcNow());
-                if (retryAfter > _retry.MaxRetryAfter)
-                {
-                    throw await CreateFailureAsync(response, methodName, uri, clientRequestId, activity, overallToken).ConfigureAwait(false);
-                }
-
-                failure = $"HTTP {(int)response.StatusCode}";
-                delay = retryAfter ?? RetryMath.Backoff(_retry, retries + 1);
-                response.Dispose();
-            }
-            else
-            {
-                if (!idempotent || retries >= _retry.MaxRetries)
-                {
-                    throw ArmRequestException.FromNetworkFailure(methodName, uri, networkWhat!, clientRequestId, networkFailure!);
-                }
-
-                failure = networkWhat!;
-                delay = RetryMath.Backoff(_retry, retries + 1);
-            }
-
-            retries++;
-            if (_retry.OverallTimeout != Timeout.InfiniteTimeSpan && _time.GetElapsedTime(start) + delay >= _retry.OverallTimeout)
-            {
-                throw ArmRequestException.FromNetworkFailure(methodName, uri, $"{failure}, and the next retry would pass the overall timeout of {_retry.OverallTimeout.TotalSeconds:0.#} s", clientRequestId, networkFailure ?? new TimeoutException());
-            }
-
-            Log.ArmRetry(_logger, attempt, methodName, uri.AbsolutePath, failure, delay);
-            activity?.SetTag("http.request.resend_count", retries);
-            try
-            {
-                await Task.Delay(delay, _time, overallToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw ArmRequestException.FromNetworkFailure(methodName, uri, $"{failure}, and the overall timeout of {_retry.OverallTimeout.TotalSeconds:0.#} s passed while waiting to retry", clientRequestId, ex);
-            }
-
-            // Tokens can expire during long waits; the cached path makes this free otherwise.
-            token = await _credential.GetTokenAsync(_audience, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<ArmRequestException> CreateFailureAsync(HttpResponseMessage response, string method, Uri uri, string clientRequestId, Activity? activity, CancellationToken cancellationToken)
-    {
-        using (response)
-        {
-            byte[] body;
-            try
-            {
-                body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException)
-            {
-                body = [];
-            }
-
-            var status = (int)response.StatusCode;
-            var exception = ArmRequestException.FromResponse(
-                method, uri, status, response.ReasonPhrase, body, First(response, "x-ms-request-id"), First(response, "x-ms-correlation-request-id"), clientRequestId);
-            Log.ArmFailed(_logger, method, uri.AbsolutePath, status, exception.ErrorCode, exception.RequestId);
-            if (activity is not null)
-            {
-                activity.SetTag("http.response.status_code", status);
-                activity.SetTag("error.type", exception.ErrorCode ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                activity.SetStatus(ActivityStatusCode.Error, exception.ErrorCode);
-            }
-
-            return exception;
-        }
-    }
+    /// <summary>Sends until a 2xx (returned with its body in a pooled buffer) or a final failure (thrown).</summary>
+    private ValueTask<SendResult> SendCoreAsync(HttpMethod method, string path, string apiVersion, ReadOnlyMemory<byte>? jsonBody, CancellationToken cancellationToken) =>
+        _pipeline.SendAsync(method, BuildUri(path, apiVersion), jsonBody, cancellationToken);
 
     private Uri BuildUri(string path, string apiVersion)
     {
@@ -507,49 +302,8 @@ public partial class ArmClient : IDisposable
         return new Uri(url, UriKind.Absolute);
     }
 
-    private string GetAuthorizationValue(string token)
-    {
-        var cached = _authorization;
-        if (cached is not null && ReferenceEquals(cached.Token, token))
-        {
-            return cached.Value;
-        }
-
-        cached = new AuthorizationValue(token, "Bearer " + token);
-        _authorization = cached;
-        return cached.Value;
-    }
-
     private static bool IsSafeForBearer(Uri uri) =>
         uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback);
-
-    private static bool IsIdempotent(HttpMethod method)
-    {
-        foreach (var candidate in IdempotentMethods)
-        {
-            if (candidate == method)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsRetriableStatus(int status) => status is 408 or 429 or 500 or 502 or 503 or 504;
-
-    private static string? First(HttpResponseMessage response, string name)
-    {
-        if (response.Headers.TryGetValues(name, out var values))
-        {
-            foreach (var value in values)
-            {
-                return value;
-            }
-        }
-
-        return null;
-    }
 
     private static HttpClient CreateHttpClient(ArmClientOptions? options)
     {
@@ -571,14 +325,8 @@ public partial class ArmClient : IDisposable
         public readonly Uri Uri = uri;
     }
 
-    private sealed class AuthorizationValue(string token, string value)
-    {
-        public readonly string Token = token;
-        public readonly string Value = value;
-    }
-
     /// <summary>A successful response whose body sits in a pooled buffer until disposed.</summary>
-    private readonly struct SendResult(HttpResponseMessage response, PooledBody body, Uri requestUri) : IDisposable
+    internal readonly struct SendResult(HttpResponseMessage response, PooledBody body, Uri requestUri) : IDisposable
     {
         public int Status => (int)response.StatusCode;
 

@@ -12,7 +12,7 @@ internal sealed class CannedAzureHandler : HttpMessageHandler
     public const string ResourceGroupJson =
         """{"id":"/subscriptions/98f51385-2edc-4b79-bed9-7718de4cb861/resourceGroups/DevTest","name":"DevTest","type":"Microsoft.Resources/resourceGroups","location":"westus","tags":{"env":"dev","owner":"team"},"properties":{"provisioningState":"Succeeded"}}""";
 
-    private static readonly byte[] ResourceGroupBytes = Encoding.UTF8.GetBytes(ResourceGroupJson);
+    public static readonly byte[] ResourceGroupBytes = Encoding.UTF8.GetBytes(ResourceGroupJson);
     private readonly byte[] _tokenBytes;
 
     public CannedAzureHandler()

@@ -15,7 +15,7 @@ public static class GeneratedArmServiceCollectionExtensions
     /// Registers a singleton <see cref="ManagedIdentityCredential"/> (also as <see cref="TokenCredential"/>) and an
     /// <see cref="ArmClient"/>. The client's <see cref="HttpClient"/> comes from <c>IHttpClientFactory</c> under the name
     /// <see cref="HttpClientName"/> (configure it with <c>services.AddHttpClient(HttpClientName)…</c>), unless
-    /// <see cref="ArmClientOptions.Transport"/> is set, in which case one client over that handler is shared.
+    /// <see cref="ClientOptions.Transport"/> is set, in which case one client over that handler is shared.
     /// Loggers and the clock come from the container when the options leave them unset.
     /// </summary>
     /// <param name="services">The service collection.</param>

@@ -21,8 +21,8 @@ internal sealed class ImdsTokenClient : IDisposable
     private readonly Uri _endpoint;
     private readonly ManagedIdentityId _identity;
     private readonly RetryOptions _retry;
+    private readonly RetrySettings _settings;
     private readonly TimeSpan _goneDuration;
-    private readonly TimeSpan _goneDelay;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _endpointText;
@@ -35,8 +35,9 @@ internal sealed class ImdsTokenClient : IDisposable
         _retry = (options.Retry ?? new RetryOptions()).Clone();
         _retry.Validate(nameof(options.Retry));
         _goneDuration = options.GoneRetryDuration;
-        _goneDelay = options.GoneRetryDelay;
         _time = options.TimeProvider ?? TimeProvider.System;
+        _settings = new RetrySettings(
+            _retry, _time, _retry.NetworkTimeout != Timeout.InfiniteTimeSpan, _retry.NetworkTimeout, RetryWindow: options.GoneRetryDuration, RetryWindowDelay: options.GoneRetryDelay, ReportsElapsed: true);
         _logger = logger;
         _endpointText = _endpoint.ToString();
         _identityText = _identity.ToString();
@@ -76,119 +77,19 @@ internal sealed class ImdsTokenClient : IDisposable
         using var activity = GeneratedArmDiagnostics.ActivitySource.StartActivity("ManagedIdentityCredential.GetToken", ActivityKind.Client);
         activity?.SetTag("generatedarm.identity", _identityText);
         activity?.SetTag("generatedarm.resource", resource);
-
-        using var overall = new TimeoutScope(_retry.OverallTimeout, _time, cancellationToken);
-        var start = _time.GetUtcNow();
-        DateTimeOffset? firstGone = null;
-        var retries = 0;
-
-        for (var attempt = 1; ; attempt++)
-        {
-            Log.ImdsRequest(_logger, _endpointText, resource, _identityText, attempt);
-            ManagedIdentityException failure;
-            TimeSpan? retryAfter = null;
-            var status = 0;
-
-            using (var attemptScope = new TimeoutScope(_retry.NetworkTimeout, _time, overall.Token))
-            {
-                try
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, requestUri);
-                    request.Headers.TryAddWithoutValidation("Metadata", "true");
-                    request.Headers.TryAddWithoutValidation("x-ms-client-request-id", RequestId.Next());
-                    request.Headers.TryAddWithoutValidation("User-Agent", UserAgent.Value);
-                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptScope.Token).ConfigureAwait(false);
-                    var body = await response.Content.ReadAsByteArrayAsync(attemptScope.Token).ConfigureAwait(false);
-                    status = (int)response.StatusCode;
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        var token = ImdsTokenParser.ParseToken(body, _time.GetUtcNow(), resource);
-                        activity?.SetTag("http.response.status_code", status);
-                        Log.ImdsTokenAcquired(_logger, resource, _identityText, token.ExpiresOn, token.RefreshOn);
-                        return token;
-                    }
-
-                    var (error, description) = ImdsTokenParser.ParseError(body);
-                    var imdsShaped = error is not null || description is not null;
-                    if (!imdsShaped && body.Length > 0)
-                    {
-                        description = Snippet(body);
-                    }
-
-                    failure = new ManagedIdentityException(HintFor(status, error, description, resource, imdsShaped), status, error, description);
-                    retryAfter = RetryMath.GetRetryAfter(response, _time.GetUtcNow());
-                    if (!IsRetriable(status))
-                    {
-                        throw Fail(failure, activity);
-                    }
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (OperationCanceledException ex) when (overall.TimedOut(cancellationToken))
-                {
-                    throw Fail(DeadlineFailure(null, ex), activity);
-                }
-                catch (OperationCanceledException ex) when (attemptScope.TimedOut(overall.Token))
-                {
-                    failure = new ManagedIdentityException(
-                        $"IMDS not reachable: no answer within {_retry.NetworkTimeout.TotalSeconds:0.#} s at {_endpoint}: this process may not be on an Azure VM, or the endpoint override is wrong.",
-                        null, null, null, ex);
-                }
-                catch (HttpRequestException ex)
-                {
-                    failure = new ManagedIdentityException(
-                        $"IMDS not reachable at {_endpoint}: this process is not on an Azure VM, or the endpoint override is wrong ({ex.Message}).",
-                        null, null, null, ex);
-                }
-            }
-
-            // Decide whether and when to try again.
-            var now = _time.GetUtcNow();
-            TimeSpan delay;
-            if (status == 410)
-            {
-                firstGone ??= now;
-                if (now - firstGone.Value > _goneDuration)
-                {
-                    throw Fail(failure, activity);
-                }
-
-                delay = retryAfter is { } ra && ra > _goneDelay ? ra : _goneDelay;
-            }
-            else
-            {
-                retries++;
-                if (retries > _retry.MaxRetries)
-                {
-                    throw Fail(Exhausted(failure, attempt, now - start), activity);
-                }
-
-                delay = retryAfter ?? RetryMath.Backoff(_retry, retries);
-            }
-
-            if (retryAfter > _retry.MaxRetryAfter)
-            {
-                throw Fail(failure, activity);
-            }
-
-            if (_retry.OverallTimeout != Timeout.InfiniteTimeSpan && now + delay - start >= _retry.OverallTimeout)
-            {
-                throw Fail(DeadlineFailure(failure, null), activity);
-            }
-
-            Log.ImdsRetry(_logger, attempt, failure.Hint, delay);
-            try
-            {
-                await Task.Delay(delay, _time, overall.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw Fail(DeadlineFailure(failure, null), activity);
-            }
-        }
+        return await RetryLoop.RunAsync<ImdsAttempt, AccessToken>(new ImdsAttempt(this, resource, requestUri, activity), _settings, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// IMDS's classification: 410 is retried for a duration; 404, 408, 429 and 5xx by count; anything else fails
+    /// (how-to-use-vm-token.md "Retry guidance"; MSAL.NET Http/Retry/ImdsRetryPolicy.cs).
+    /// </summary>
+    internal static AttemptKind Classify(int status) => status switch
+    {
+        410 => AttemptKind.RetryWithinWindow,
+        404 or 408 or 429 or >= 500 => AttemptKind.Retry,
+        _ => AttemptKind.Fatal,
+    };
 
     private ManagedIdentityException Fail(ManagedIdentityException failure, Activity? activity)
     {
@@ -196,8 +97,6 @@ internal sealed class ImdsTokenClient : IDisposable
         Log.ImdsFailed(_logger, failure.Message);
         return failure;
     }
-
-    private static bool IsRetriable(int status) => status is 404 or 408 or 410 or 429 or >= 500;
 
     private static ManagedIdentityException Exhausted(ManagedIdentityException last, int attempts, TimeSpan elapsed) =>
         new($"{last.Hint} Gave up after {attempts} attempts over {elapsed.TotalSeconds:0.#} s.", last.Status, last.Error, last.ErrorDescription, last.InnerException);
@@ -267,4 +166,71 @@ internal sealed class ImdsTokenClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>One token request: <c>Metadata: true</c>, the answer read whole, errors turned into hints.</summary>
+    private readonly struct ImdsAttempt(ImdsTokenClient client, string resource, Uri requestUri, Activity? activity) : IRetriedOperation<AccessToken>
+    {
+        public async ValueTask<AttemptOutcome<AccessToken>> SendAsync(AttemptContext context, CancellationToken attemptToken)
+        {
+            Log.ImdsRequest(client._logger, client._endpointText, resource, client._identityText, context.Attempt);
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, requestUri);
+                request.Headers.TryAddWithoutValidation("Metadata", "true");
+                request.Headers.TryAddWithoutValidation("x-ms-client-request-id", context.ClientRequestId);
+                request.Headers.TryAddWithoutValidation("User-Agent", UserAgent.Value);
+                using var response = await client._http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptToken).ConfigureAwait(false);
+                var body = await response.Content.ReadAsByteArrayAsync(attemptToken).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    var token = ImdsTokenParser.ParseToken(body, client._time.GetUtcNow(), resource);
+                    activity?.SetTag("http.response.status_code", status);
+                    Log.ImdsTokenAcquired(client._logger, resource, client._identityText, token.ExpiresOn, token.RefreshOn);
+                    return AttemptOutcome<AccessToken>.Success(token);
+                }
+
+                var (error, description) = ImdsTokenParser.ParseError(body);
+                var imdsShaped = error is not null || description is not null;
+                if (!imdsShaped && body.Length > 0)
+                {
+                    description = Snippet(body);
+                }
+
+                var failure = new ManagedIdentityException(client.HintFor(status, error, description, resource, imdsShaped), status, error, description);
+                var retryAfter = RetryMath.GetRetryAfter(response, client._time.GetUtcNow());
+                return AttemptOutcome<AccessToken>.Failed(new AttemptFailure(Classify(status), failure.Hint, context.ClientRequestId, failure, RetryAfter: retryAfter));
+            }
+            catch (HttpRequestException ex)
+            {
+                var failure = new ManagedIdentityException(
+                    $"IMDS not reachable at {client._endpoint}: this process is not on an Azure VM, or the endpoint override is wrong ({ex.Message}).",
+                    null, null, null, ex);
+                return AttemptOutcome<AccessToken>.Failed(new AttemptFailure(AttemptKind.Retry, failure.Hint, context.ClientRequestId, failure));
+            }
+        }
+
+        public AttemptFailure NoAnswer(Exception exception, TimeSpan timeout, AttemptContext context)
+        {
+            var failure = new ManagedIdentityException(
+                $"IMDS not reachable: no answer within {timeout.TotalSeconds:0.#} s at {client._endpoint}: this process may not be on an Azure VM, or the endpoint override is wrong.",
+                null, null, null, exception);
+            return new AttemptFailure(AttemptKind.Retry, failure.Hint, context.ClientRequestId, failure);
+        }
+
+        public void OnRetry(AttemptFailure failure, int attempt, int retries, TimeSpan delay) => Log.ImdsRetry(client._logger, attempt, failure.Reason, delay);
+
+        public ValueTask<Exception> GiveUpAsync(AttemptFailure failure, GiveUpReason reason, int attempts, TimeSpan elapsed, CancellationToken cancellationToken)
+        {
+            var last = failure.Exception as ManagedIdentityException;
+            var final = reason switch
+            {
+                GiveUpReason.DeadlineDuringAttempt => client.DeadlineFailure(null, failure.Exception),
+                GiveUpReason.DeadlineBeforeRetry or GiveUpReason.DeadlineWhileWaiting => client.DeadlineFailure(last, null),
+                GiveUpReason.RetriesExhausted when last is not null => Exhausted(last, attempts, elapsed),
+                _ => last ?? new ManagedIdentityException("IMDS request failed.", null, null, null, failure.Exception),
+            };
+            return new(client.Fail(final, activity));
+        }
+    }
 }

@@ -1,15 +1,32 @@
-using Microsoft.Extensions.Logging;
-
 namespace GeneratedArm.Identity;
 
 /// <summary>Options for <see cref="ManagedIdentityCredential"/>.</summary>
-public sealed class ManagedIdentityCredentialOptions
+/// <remarks>
+/// <see cref="ClientOptions.Transport"/>: when <see langword="null"/> the credential uses its own handler, which bypasses
+/// proxies as IMDS requires. <see cref="ClientOptions.Retry"/> covers 404, 408, 429 and 5xx answers and network failures.
+/// Defaults: 5 retries from 1 s doubling (so ~1, 2, 4, 8, 16 s, ±20 % jitter), at most 30 s apart, 30 s per attempt,
+/// 3 minutes overall.
+/// </remarks>
+public sealed class ManagedIdentityCredentialOptions : ClientOptions
 {
     /// <summary>The environment variable the Azure SDKs honour for the IMDS address.</summary>
     public const string EndpointEnvironmentVariable = "AZURE_POD_IDENTITY_AUTHORITY_HOST";
 
     /// <summary>IMDS's well-known address.</summary>
     public static readonly Uri DefaultEndpoint = new("http://169.254.169.254");
+
+    /// <summary>Creates options for the system-assigned identity with IMDS's retry guidance.</summary>
+    public ManagedIdentityCredentialOptions()
+        : base(new RetryOptions
+        {
+            MaxRetries = 5,
+            Delay = TimeSpan.FromSeconds(1),
+            MaxDelay = TimeSpan.FromSeconds(30),
+            NetworkTimeout = TimeSpan.FromSeconds(30),
+            OverallTimeout = TimeSpan.FromMinutes(3),
+        })
+    {
+    }
 
     /// <summary>
     /// The IMDS base address, e.g. <c>http://169.254.169.254</c>. When <see langword="null"/>: the environment
@@ -20,32 +37,6 @@ public sealed class ManagedIdentityCredentialOptions
 
     /// <summary>Which identity to request tokens for. Defaults to the system-assigned identity.</summary>
     public ManagedIdentityId Identity { get; set; } = ManagedIdentityId.SystemAssigned;
-
-    /// <summary>
-    /// The HTTP handler that sends IMDS requests (tests plug in the in-process emulator's handler here). The
-    /// credential never disposes it. When <see langword="null"/> the credential uses its own handler, which
-    /// bypasses proxies as IMDS requires.
-    /// </summary>
-    public HttpMessageHandler? Transport { get; set; }
-
-    /// <summary>The clock for token lifetimes, retry delays and timeouts.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
-    /// <summary>Where diagnostics go; <see langword="null"/> for none.</summary>
-    public ILoggerFactory? LoggerFactory { get; set; }
-
-    /// <summary>
-    /// How 404, 408, 429 and 5xx answers and network failures are retried. Defaults: 5 retries from 1 s doubling
-    /// (so ~1, 2, 4, 8, 16 s, ±20 % jitter), at most 30 s apart, 30 s per attempt, 3 minutes overall.
-    /// </summary>
-    public RetryOptions Retry { get; set; } = new()
-    {
-        MaxRetries = 5,
-        Delay = TimeSpan.FromSeconds(1),
-        MaxDelay = TimeSpan.FromSeconds(30),
-        NetworkTimeout = TimeSpan.FromSeconds(30),
-        OverallTimeout = TimeSpan.FromMinutes(3),
-    };
 
     /// <summary>
     /// How long 410 Gone is retried: IMDS answers 410 while it is being updated and is back "within 70 seconds",

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace GeneratedArm.Internal;
 
@@ -16,6 +17,7 @@ internal readonly struct PooledBody : IDisposable
 
     public ReadOnlyMemory<byte> Memory => _buffer is null ? ReadOnlyMemory<byte>.Empty : new ReadOnlyMemory<byte>(_buffer, 0, _length);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<PooledBody> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var declared = response.Content.Headers.ContentLength;
