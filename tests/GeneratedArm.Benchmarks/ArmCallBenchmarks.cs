@@ -1,6 +1,6 @@
+using System.Net.Http.Json;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using System.Net.Http.Json;
 using Azure.ResourceManager;
 using BenchmarkDotNet.Attributes;
 using GeneratedArm.Benchmarks.Models;

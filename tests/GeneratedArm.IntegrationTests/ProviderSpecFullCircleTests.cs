@@ -44,7 +44,9 @@ public class ProviderSpecFullCircleTests
             {
                 Properties = new FederatedIdentityCredentialProperties
                 {
-                    Issuer = new Uri("https://token.actions.githubusercontent.com"), Subject = "repo:contoso/app:ref:refs/heads/main", Audiences = ["api://AzureADTokenExchange"],
+                    Issuer = new Uri("https://token.actions.githubusercontent.com"),
+                    Subject = "repo:contoso/app:ref:refs/heads/main",
+                    Audiences = ["api://AzureADTokenExchange"],
                 },
             });
         var read = await arm.GetAsync<MsiIdentity>($"{Identities}/circle", Version);
@@ -88,7 +90,9 @@ public class ProviderSpecFullCircleTests
         {
             Properties = new FederatedIdentityCredentialProperties
             {
-                Issuer = new Uri("https://token.actions.githubusercontent.com"), Subject = "repo:contoso/app:environment:prod", Audiences = ["api://AzureADTokenExchange"],
+                Issuer = new Uri("https://token.actions.githubusercontent.com"),
+                Subject = "repo:contoso/app:environment:prod",
+                Audiences = ["api://AzureADTokenExchange"],
             },
         });
         var names = new List<string?>();

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using GeneratedArm.TestServer.DevMachine;
 using GeneratedArm.TestServer.Hosting;
@@ -104,7 +104,10 @@ public static class Program
                 IReadOnlyList<string> specProblems = [];
                 var options = new StandaloneOptions
                 {
-                    ImdsUrl = new Uri(parse.GetValue(imdsUrl)!), ArmUrl = new Uri(parse.GetValue(armUrl)!), Certificate = certificate, LinkLocal = parse.GetValue(linkLocal),
+                    ImdsUrl = new Uri(parse.GetValue(imdsUrl)!),
+                    ArmUrl = new Uri(parse.GetValue(armUrl)!),
+                    Certificate = certificate,
+                    LinkLocal = parse.GetValue(linkLocal),
                 };
                 emulator = await StandaloneEmulator.StartAsync(options, b =>
                 {

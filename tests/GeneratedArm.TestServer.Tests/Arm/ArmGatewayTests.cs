@@ -155,7 +155,9 @@ public class ArmGatewayTests
 
         using var echoed = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), token, headers: new Dictionary<string, string>
         {
-            ["x-ms-correlation-request-id"] = Correlation, ["x-ms-client-request-id"] = ClientRequest, ["x-ms-return-client-request-id"] = "true",
+            ["x-ms-correlation-request-id"] = Correlation,
+            ["x-ms-client-request-id"] = ClientRequest,
+            ["x-ms-return-client-request-id"] = "true",
         });
         using var generated = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), token, headers: new Dictionary<string, string> { ["x-ms-client-request-id"] = ClientRequest });
         using var unauthenticated = await SendAsync(client, HttpMethod.Get, Rg("DevTest"), null);

@@ -205,7 +205,10 @@ public class PersistenceTests
                 int n = lastUpdate[w] + 1;
                 using (var r = await Send(http, HttpMethod.Put, $"{arm}/subscriptions/{Sub}/resourcegroups/updated-{w}?api-version=2022-09-01", admin,
                     "{\"location\":\"westus\",\"tags\":{\"n\":\"" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"}}"))
+                {
                     if (r.IsSuccessStatusCode) lastUpdate[w] = n;
+                }
+
                 using (var r = await Send(http, HttpMethod.Put, arm + site, admin, """{"location":"westus","properties":{}}"""))
                     if (!r.IsSuccessStatusCode) continue;
                 using (var r = await Send(http, HttpMethod.Delete, arm + site, admin))

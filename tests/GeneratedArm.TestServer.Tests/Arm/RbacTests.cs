@@ -25,14 +25,20 @@ public class RbacTests
     public static IEnumerable<TestCaseData> Matrix()
     {
         foreach (bool atSubscription in new[] { false, true })
+        {
             foreach (var (role, id) in Roles)
+            {
                 foreach (var scope in Enum.GetValues<Scope>())
+                {
                     foreach (var operation in Enum.GetValues<Operation>())
                     {
                         bool allowed = atSubscription ? AllowedWhenHeldAtSubscription(role, scope, operation) : AllowedWhenHeldOnOwnGroup(role, scope, operation);
                         yield return new TestCaseData(id, atSubscription, scope, operation, allowed)
                             .SetName($"{role}_on_{(atSubscription ? "subscription" : "own_group")}_{operation}_at_{scope}_is_{(allowed ? "allowed" : "denied")}");
                     }
+                }
+            }
+        }
     }
 
     // Held on the own group: it covers that group, never another group or the subscription above it. Reader and User Access

@@ -116,7 +116,10 @@ public class NetworkNamespaceTests
         // The unmodified app must find nothing but IMDS: no other managed-identity source, no credential settings.
         foreach (var name in new[] { "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT", "AZURE_CLIENT_ID", "AZURE_TENANT_ID",
                      "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_TOKEN_CREDENTIALS", "AZURE_POD_IDENTITY_AUTHORITY_HOST", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE" })
+        {
             start.Environment.Remove(name);
+        }
+
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -123,14 +123,23 @@ internal sealed record ArmTarget(ArmTargetKind Kind)
             {
                 return new ArmTarget(ArmTargetKind.ResourceCollection)
                 {
-                    SubscriptionId = sub, ResourceGroup = rg, ResourceType = type.ToString(), ParentId = parentId, Id = parentId,
+                    SubscriptionId = sub,
+                    ResourceGroup = rg,
+                    ResourceType = type.ToString(),
+                    ParentId = parentId,
+                    Id = parentId,
                 };
             }
             id.Append('/').Append(pairs[i]).Append('/').Append(pairs[i + 1]);
         }
         return new ArmTarget(ArmTargetKind.Resource)
         {
-            SubscriptionId = sub, ResourceGroup = rg, ResourceType = type.ToString(), Name = pairs[^1], ParentId = parentId, Id = id.ToString(),
+            SubscriptionId = sub,
+            ResourceGroup = rg,
+            ResourceType = type.ToString(),
+            Name = pairs[^1],
+            ParentId = parentId,
+            Id = id.ToString(),
         };
     }
 }

@@ -144,12 +144,18 @@ internal sealed class AzureCliTokenSource(AzureCliSettings settings, TimeProvide
             if (token.Length == 0) throw new AzureCliException("'az account get-access-token' printed no accessToken: update the Azure CLI ('az upgrade') and try again.");
             DateTimeOffset expiresOn;
             if (root.TryGetProperty("expires_on", out var posix) && posix.ValueKind == JsonValueKind.Number)
+            {
                 expiresOn = DateTimeOffset.FromUnixTimeSeconds(posix.GetInt64());
+            }
             else if (root.TryGetProperty("expiresOn", out var local) && local.ValueKind == JsonValueKind.String
                      && DateTime.TryParse(local.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var parsed))
+            {
                 expiresOn = new DateTimeOffset(parsed);
+            }
             else
+            {
                 throw new AzureCliException("'az account get-access-token' printed no expiry (expires_on/expiresOn): update the Azure CLI ('az upgrade') and try again.");
+            }
             var (notBefore, clientId) = ReadClaims(token, now);
             return new CliToken(token, expiresOn, notBefore, clientId);
         }
@@ -182,11 +188,14 @@ internal sealed class AzureCliTokenSource(AzureCliSettings settings, TimeProvide
         // On Windows the Azure CLI is az.cmd (untested: the emulator's tests run on Linux).
         string[] names = OperatingSystem.IsWindows() ? ["az.cmd", "az.exe"] : ["az"];
         foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
             foreach (var name in names)
             {
                 string candidate = Path.Combine(directory, name);
                 if (File.Exists(candidate)) return candidate;
             }
+        }
+
         return null;
     }
 

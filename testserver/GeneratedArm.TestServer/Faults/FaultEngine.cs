@@ -137,7 +137,10 @@ internal sealed class FaultEngine(TimeProvider clock)
                 regex.Append(doubleStar ? ".*" : "[^/]*");
                 if (doubleStar) i++;
             }
-            else regex.Append(Regex.Escape(pattern[i].ToString()));
+            else
+            {
+                regex.Append(Regex.Escape(pattern[i].ToString()));
+            }
         }
         regex.Append("/?$");
         return new Regex(regex.ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));

@@ -99,9 +99,18 @@ internal static class ImdsTokenHandler
         var vm = state.ImdsVirtualMachine;
         IReadOnlyList<ManagedIdentityInfo> identities = vm is null ? [] : state.IdentitiesOf(vm);
         ManagedIdentityInfo? selected;
-        if (clientId.Length > 0) selected = ImdsRules.Find(identities, i => i.ClientId, clientId);
-        else if (objectId.Length > 0) selected = ImdsRules.Find(identities, i => i.PrincipalId, objectId);
-        else if (resourceId.Length > 0) selected = ImdsRules.Find(identities, i => i.ResourceId, resourceId);
+        if (clientId.Length > 0)
+        {
+            selected = ImdsRules.Find(identities, i => i.ClientId, clientId);
+        }
+        else if (objectId.Length > 0)
+        {
+            selected = ImdsRules.Find(identities, i => i.PrincipalId, objectId);
+        }
+        else if (resourceId.Length > 0)
+        {
+            selected = ImdsRules.Find(identities, i => i.ResourceId, resourceId);
+        }
         else
         {
             selected = identities.FirstOrDefault(i => i.Kind == ManagedIdentityKind.SystemAssigned);

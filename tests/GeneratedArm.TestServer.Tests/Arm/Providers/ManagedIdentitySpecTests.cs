@@ -96,8 +96,10 @@ public class ManagedIdentitySpecTests
         foreach (string name in new[] { "a", "b", "c" }) await SendAsync(client, HttpMethod.Put, Identity(name, version), admin, """{"location":"westus"}""");
         await SendAsync(client, HttpMethod.Put, $"/subscriptions/{Sub}/resourceGroups/Other/providers/Microsoft.ManagedIdentity/userAssignedIdentities/d?api-version={version}", admin, """{"location":"westus"}""");
         foreach (string name in new[] { "f1", "f2", "f3" })
+        {
             await SendAsync(client, HttpMethod.Put, Identity("a", version, "/federatedIdentityCredentials/" + name), admin,
                 """{"properties":{"issuer":"https://issuer.example","subject":"s","audiences":["api://AzureADTokenExchange"]}}""");
+        }
 
         var inGroup = await AllPagesAsync(client, $"{Identities}?api-version={version}", admin);
         var inSubscription = await AllPagesAsync(client, $"/subscriptions/{Sub}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version={version}", admin);

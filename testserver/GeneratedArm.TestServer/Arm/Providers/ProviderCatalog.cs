@@ -103,7 +103,10 @@ internal sealed class ProviderCatalog
         // Only OpenAPI 2.0 documents with paths describe operations; common-types and other referenced files are skipped quietly.
         if (root.ValueKind != JsonValueKind.Object || SpecSchemaReader.String(root, "swagger") != "2.0"
             || !root.TryGetProperty("paths", out var paths) || paths.ValueKind != JsonValueKind.Object || !paths.EnumerateObject().Any())
+        {
             return;
+        }
+
         string? apiVersion = root.TryGetProperty("info", out var info) ? SpecSchemaReader.String(info, "version") : null;
         if (apiVersion is null || !ApiVersions.WellFormed().IsMatch(apiVersion))
         {
@@ -137,7 +140,8 @@ internal sealed class ProviderCatalog
         {
             if (method.Name is not ("get" or "put" or "patch" or "delete" or "post")) continue;
             operations.Add((method.Name, ReadOperation(documents, reader, pathNode.Child(method.Name, method.Value), method.Name)
-                with { PathParameters = SpecPathTemplate.Parameters(template) }));
+                with
+            { PathParameters = SpecPathTemplate.Parameters(template) }));
         }
         // Only after every operation of the path read cleanly: a path with a problem is left out whole.
         foreach (var (method, operation) in operations)
