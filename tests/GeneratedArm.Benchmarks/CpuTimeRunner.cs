@@ -37,17 +37,20 @@ internal static class CpuTimeRunner
                 }
 
                 var best = Enumerable.Repeat(double.MaxValue, calls.Length).ToArray();
+                var bytes = new double[calls.Length];
                 for (var round = 0; round < 7; round++)
                 {
                     for (var i = 0; i < calls.Length; i++)
                     {
-                        best[i] = Math.Min(best[i], await MeasureAsync(calls[i], seconds));
+                        var (cpu, allocated) = await MeasureAsync(calls[i], seconds);
+                        best[i] = Math.Min(best[i], cpu);
+                        bytes[i] = allocated;
                     }
                 }
 
                 for (var i = 0; i < methods.Length; i++)
                 {
-                    Console.WriteLine(FormattableString.Invariant($"{server,-9} {methods[i].Name,-32} {best[i],10:0} ns CPU/call  {best[i] / best[0],5:0.00}x"));
+                    Console.WriteLine(FormattableString.Invariant($"{server,-9} {methods[i].Name,-32} {best[i],10:0} ns CPU/call  {best[i] / best[0],5:0.00}x  {bytes[i],7:0} B/call"));
                 }
             }
             finally
@@ -60,15 +63,17 @@ internal static class CpuTimeRunner
     // A bound delegate (return types are covariant: Task<T> is a Task), so no reflection cost lands in the figures.
     private static Func<Task> CreateCall(ArmCallCostBenchmarks suite, MethodInfo method) => (Func<Task>)Delegate.CreateDelegate(typeof(Func<Task>), suite, method);
 
-    /// <summary>Process CPU time per call over one round.</summary>
-    private static async Task<double> MeasureAsync(Func<Task> call, double seconds)
+    /// <summary>Process CPU time and bytes allocated (every thread) per call over one round.</summary>
+    private static async Task<(double CpuNanoseconds, double Bytes)> MeasureAsync(Func<Task> call, double seconds)
     {
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
+        var bytesBefore = GC.GetTotalAllocatedBytes(precise: false);
         var calls = await RunForAsync(call, seconds, minimumCalls: 100);
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - bytesBefore;
         process.Refresh();
-        return (process.TotalProcessorTime - cpuBefore).TotalNanoseconds / calls;
+        return ((process.TotalProcessorTime - cpuBefore).TotalNanoseconds / calls, (double)allocated / calls);
     }
 
     private static async Task<int> RunForAsync(Func<Task> call, double seconds, int minimumCalls)
