@@ -197,6 +197,35 @@ public class StandaloneTests
         }
     }
 
+    [Test]
+    [Platform(Include = "Linux,MacOsX", Reason = "SIGTERM")]
+    public async Task Program_stops_cleanly_when_a_second_SIGTERM_arrives_while_it_stops()
+    {
+        // 'timeout', docker and process supervisors send the signal again; the emulator must still exit 0 without a crash.
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        using var process = Process.Start(start)!;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            string? line = await process.StandardOutput.ReadLineAsync(cts.Token);
+            Assert.That(line, Does.StartWith("GeneratedArm emulator ready:"));
+
+            Assert.That(Kill(process.Id, 15), Is.Zero);
+            // The second and third may find the process gone already (-1, ESRCH): that is a clean stop too.
+            for (int i = 0; i < 2 && !process.HasExited; i++) _ = Kill(process.Id, 15);
+            await process.WaitForExitAsync(cts.Token);
+            string stderr = await process.StandardError.ReadToEndAsync(cts.Token);
+
+            Assert.That(process.ExitCode, Is.Zero, stderr);
+            Assert.That(stderr, Does.Contain("stopped").And.Not.Contain("Exception"));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+        }
+    }
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 }

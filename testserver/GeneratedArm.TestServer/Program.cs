@@ -146,25 +146,26 @@ public static class Program
                 return 2;
             }
 
+            // Stop cleanly on Ctrl+C (SIGINT), SIGTERM (docker stop, kill) and SIGQUIT. The registrations outlive the emulator's shutdown, so a
+            // second signal while it stops is absorbed rather than killing the process; TrySetResult never throws, whenever a signal lands.
+            var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stopRequested.TrySetResult();
+            }
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
+            using var cancelled = cancellationToken.Register(() => stopRequested.TrySetResult());
             await using (emulator.ConfigureAwait(false))
             {
                 if (parse.GetValue(certOut) is { } certOutFile)
                     await File.WriteAllTextAsync(certOutFile.FullName, emulator.Certificate.ExportCertificatePem() + "\n", CancellationToken.None).ConfigureAwait(false);
-                // Stop cleanly on Ctrl+C (SIGINT), SIGTERM (docker stop, kill) and SIGQUIT.
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                void OnSignal(PosixSignalContext context)
-                {
-                    context.Cancel = true;
-                    stop.Cancel();
-                }
-                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-                using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
                 Console.WriteLine(emulator.ReadyLine);
                 foreach (var line in ClientSetup.Describe(emulator, parse.GetValue(linkLocal), parse.GetValue(certOut)?.FullName)) Console.WriteLine(line);
                 await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) { }
+                await stopRequested.Task.ConfigureAwait(false);
             }
             await Console.Error.WriteLineAsync("GeneratedArm emulator stopped.").ConfigureAwait(false);
             return 0;
