@@ -4,7 +4,6 @@ using Azure.Core.Pipeline;
 using Azure.ResourceManager;
 using BenchmarkDotNet.Attributes;
 using GeneratedArm.Benchmarks.Models;
-using GeneratedArm.Identity;
 using GeneratedArm.TestServer;
 
 namespace GeneratedArm.Benchmarks;
@@ -22,16 +21,10 @@ namespace GeneratedArm.Benchmarks;
 [ThreadingDiagnoser]
 public class ArmCallBenchmarks
 {
-    private const string ApiVersion = "2016-06-01";
-    private static readonly string Path = $"/subscriptions/{TutorialDefaults.SubscriptionId}/resourceGroups/{TutorialDefaults.ResourceGroupName}";
-
-    private AzureEmulator? _emulator;
-    private LoopbackArmServer? _loopback;
-    private HttpMessageHandler _handler = null!;
+    private ArmCallTarget _target = null!;
     private HttpClient _bare = null!;
     private ArmClient _generatedArm = null!;
     private Azure.ResourceManager.ArmClient _azureSdk = null!;
-    private ManagedIdentityCredential _credential = null!;
     private Uri _bareUri = null!;
 
     [Params("Canned", "Emulator", "Loopback")]
@@ -40,43 +33,19 @@ public class ArmCallBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var endpoint = new Uri("https://management.azure.com");
-        HttpMessageHandler imdsHandler;
-        switch (Server)
-        {
-            case "Emulator":
-                _emulator = AzureEmulator.Create();
-                _handler = _emulator.CreateHandler();
-                imdsHandler = _handler;
-                break;
-            case "Loopback":
-                // Tokens come from the canned IMDS (they are cached before measuring); every ARM GET crosses the socket.
-                _loopback = await LoopbackArmServer.StartAsync();
-                _handler = _loopback.CreateHandler();
-                imdsHandler = new CannedAzureHandler();
-                endpoint = _loopback.Endpoint;
-                break;
-            default:
-                _handler = new CannedAzureHandler();
-                imdsHandler = _handler;
-                break;
-        }
+        _target = await ArmCallTarget.StartAsync(Server);
+        _bare = new HttpClient(_target.Handler, disposeHandler: false);
+        _bare.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _target.Token);
+        _bareUri = _target.ResourceGroupUri;
 
-        _credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions { Endpoint = new Uri("http://169.254.169.254"), Transport = imdsHandler });
-        var token = await _credential.GetTokenAsync("https://management.azure.com/");
-
-        _bare = new HttpClient(_handler, disposeHandler: false);
-        _bare.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
-        _bareUri = new Uri(endpoint, $"{Path}?api-version={ApiVersion}");
-
-        _generatedArm = new ArmClient(_credential, new ArmClientOptions { Endpoint = endpoint, Transport = _handler });
+        _generatedArm = new ArmClient(_target.Credential, new ArmClientOptions { Endpoint = _target.Endpoint, Transport = _target.Handler });
 
         var azureCredential = new Azure.Identity.ManagedIdentityCredential(
             new Azure.Identity.ManagedIdentityCredentialOptions(Azure.Identity.ManagedIdentityId.SystemAssigned)
             {
-                Transport = new HttpClientTransport(new HttpClient(imdsHandler, disposeHandler: false)),
+                Transport = new HttpClientTransport(new HttpClient(_target.ImdsHandler, disposeHandler: false)),
             });
-        _azureSdk = new Azure.ResourceManager.ArmClient(azureCredential, TutorialDefaults.SubscriptionId, CreateAzureSdkOptions(_handler, endpoint));
+        _azureSdk = new Azure.ResourceManager.ArmClient(azureCredential, TutorialDefaults.SubscriptionId, CreateAzureSdkOptions(_target.Handler, _target.Endpoint));
 
         // Warm every path once so caches (tokens, connections) are filled before measuring.
         await Floor();
@@ -90,17 +59,7 @@ public class ArmCallBenchmarks
     {
         _generatedArm.Dispose();
         _bare.Dispose();
-        _credential.Dispose();
-        _handler.Dispose();
-        if (_emulator is not null)
-        {
-            await _emulator.DisposeAsync();
-        }
-
-        if (_loopback is not null)
-        {
-            await _loopback.DisposeAsync();
-        }
+        await _target.DisposeAsync();
     }
 
     [Benchmark(Baseline = true)]
@@ -120,14 +79,14 @@ public class ArmCallBenchmarks
     [Benchmark]
     public async Task<string?> GeneratedArmClient()
     {
-        var group = await _generatedArm.GetAsync<ResourceGroup>(Path, ApiVersion);
+        var group = await _generatedArm.GetAsync<ResourceGroup>(ArmCallTarget.Path, ArmCallTarget.ApiVersion);
         return group.Name;
     }
 
     [Benchmark]
     public async Task<string?> AzureResourceManager()
     {
-        var group = await _azureSdk.GetResourceGroupResource(new ResourceIdentifier(Path)).GetAsync();
+        var group = await _azureSdk.GetResourceGroupResource(new ResourceIdentifier(ArmCallTarget.Path)).GetAsync();
         return group.Value.Data.Name;
     }
 
@@ -140,7 +99,7 @@ public class ArmCallBenchmarks
             Environment = new ArmEnvironment(endpoint, "https://management.azure.com/"),
         };
         options.Retry.MaxRetries = 0;
-        options.SetApiVersion(new ResourceType("Microsoft.Resources/resourceGroups"), ApiVersion);
+        options.SetApiVersion(new ResourceType("Microsoft.Resources/resourceGroups"), ArmCallTarget.ApiVersion);
         return options;
     }
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using GeneratedArm.Benchmarks.Models;
-using GeneratedArm.Identity;
-using GeneratedArm.TestServer;
 
 namespace GeneratedArm.Benchmarks;
 
@@ -17,17 +15,10 @@ namespace GeneratedArm.Benchmarks;
 [ThreadingDiagnoser]
 public class ArmCallCostBenchmarks
 {
-    private const string ApiVersion = "2016-06-01";
-    private static readonly string Path = $"/subscriptions/{TutorialDefaults.SubscriptionId}/resourceGroups/{TutorialDefaults.ResourceGroupName}";
-
-    private AzureEmulator? _emulator;
-    private LoopbackArmServer? _loopback;
-    private HttpMessageHandler _handler = null!;
+    private ArmCallTarget _target = null!;
     private HttpClient _http = null!;
     private ArmClient _generatedArm = null!;
-    private ManagedIdentityCredential _credential = null!;
     private Uri _uri = null!;
-    private string _authorization = null!;
 
     [Params("Canned", "Emulator", "Loopback")]
     public string Server { get; set; } = "Canned";
@@ -35,34 +26,11 @@ public class ArmCallCostBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var endpoint = new Uri("https://management.azure.com");
-        HttpMessageHandler imdsHandler;
-        switch (Server)
-        {
-            case "Emulator":
-                _emulator = AzureEmulator.Create();
-                _handler = _emulator.CreateHandler();
-                imdsHandler = _handler;
-                break;
-            case "Loopback":
-                _loopback = await LoopbackArmServer.StartAsync();
-                _handler = _loopback.CreateHandler();
-                imdsHandler = new CannedAzureHandler();
-                endpoint = _loopback.Endpoint;
-                break;
-            default:
-                _handler = new CannedAzureHandler();
-                imdsHandler = _handler;
-                break;
-        }
-
-        _credential = new ManagedIdentityCredential(new ManagedIdentityCredentialOptions { Endpoint = new Uri("http://169.254.169.254"), Transport = imdsHandler });
-        var token = await _credential.GetTokenAsync("https://management.azure.com/");
-        _authorization = "Bearer " + token.Token;
-        _http = new HttpClient(_handler, disposeHandler: false);
-        _http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", _authorization);
-        _uri = new Uri(endpoint, $"{Path}?api-version={ApiVersion}");
-        _generatedArm = new ArmClient(_credential, new ArmClientOptions { Endpoint = endpoint, Transport = _handler });
+        _target = await ArmCallTarget.StartAsync(Server);
+        _http = new HttpClient(_target.Handler, disposeHandler: false);
+        _http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + _target.Token);
+        _uri = _target.ResourceGroupUri;
+        _generatedArm = new ArmClient(_target.Credential, new ArmClientOptions { Endpoint = _target.Endpoint, Transport = _target.Handler });
 
         await Floor();
         await WithArmHeaders();
@@ -76,17 +44,7 @@ public class ArmCallCostBenchmarks
     {
         _generatedArm.Dispose();
         _http.Dispose();
-        _credential.Dispose();
-        _handler.Dispose();
-        if (_emulator is not null)
-        {
-            await _emulator.DisposeAsync();
-        }
-
-        if (_loopback is not null)
-        {
-            await _loopback.DisposeAsync();
-        }
+        await _target.DisposeAsync();
     }
 
     /// <summary>The floor: <c>GetStringAsync</c>, bearer header only.</summary>
@@ -134,7 +92,7 @@ public class ArmCallCostBenchmarks
 
     /// <summary>The real thing.</summary>
     [Benchmark]
-    public async Task<string?> GeneratedArmClient() => (await _generatedArm.GetAsync<ResourceGroup>(Path, ApiVersion)).Name;
+    public async Task<string?> GeneratedArmClient() => (await _generatedArm.GetAsync<ResourceGroup>(ArmCallTarget.Path, ArmCallTarget.ApiVersion)).Name;
 
     private HttpRequestMessage CreateArmRequest()
     {

@@ -21,7 +21,11 @@ public sealed record AzureCliSettings
 }
 
 /// <summary>A token obtained from the Azure CLI, with what the managed-identity protocols report about it.</summary>
-public sealed record CliToken(string AccessToken, DateTimeOffset ExpiresOn, DateTimeOffset NotBefore, string ClientId);
+internal sealed record CliToken(string AccessToken, DateTimeOffset ExpiresOn, DateTimeOffset NotBefore, string ClientId)
+{
+    /// <summary>Everything but the token: a record prints all its members, and a token must never reach a log.</summary>
+    public override string ToString() => $"CliToken {{ ExpiresOn = {ExpiresOn:O}, NotBefore = {NotBefore:O}, ClientId = {ClientId} }}";
+}
 
 /// <summary>A token request the Azure CLI could not serve; <see cref="Exception.Message"/> says what to do, in one line.</summary>
 public sealed class AzureCliException(string message) : Exception(message);
