@@ -31,6 +31,10 @@ internal sealed class ProviderOperations(ProviderOptions options, TimeProvider c
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly List<ProvisioningFailure> _failures = [.. options.Failures];
 
+    // Operations not finished yet. Finished ones stay in _pending (their status and result are still polled), so this, not
+    // _pending.Count, is what lets Advance — called before every ARM request — return without the lock or a scan.
+    private int _unfinished;
+
     private sealed class Pending(ProviderOperationKind kind, string resourceId, DateTimeOffset startTime, ProvisioningFailure? failure, JsonElement? result, int resultStatus)
     {
         public ProviderOperationKind Kind { get; } = kind;
@@ -49,7 +53,11 @@ internal sealed class ProviderOperations(ProviderOptions options, TimeProvider c
     {
         string id = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new ProviderOperationToken(Guid.NewGuid().ToString(), kind, resourceId), TokenJson.Default.ProviderOperationToken));
         var failure = TakeFailure(resourceId);
-        lock (_gate) { _pending[id] = new Pending(kind, resourceId, clock.GetUtcNow(), failure, result, resultStatus); }
+        lock (_gate)
+        {
+            _pending[id] = new Pending(kind, resourceId, clock.GetUtcNow(), failure, result, resultStatus);
+            _unfinished++;
+        }
         if (options.OperationPolls <= 0) Finish(state, id);
         return id;
     }
@@ -77,13 +85,13 @@ internal sealed class ProviderOperations(ProviderOptions options, TimeProvider c
         return Describe(pending);
     }
 
-    /// <summary>Finishes operations whose time is up (called before every request, as resource-group deletions are).</summary>
+    /// <summary>Finishes operations whose time is up (called before every ARM request; free while none is unfinished).</summary>
     public void Advance(EmulatorState state)
     {
+        if (Volatile.Read(ref _unfinished) == 0) return;
         List<string> due;
         lock (_gate)
         {
-            if (_pending.Count == 0) return;
             var now = clock.GetUtcNow();
             due = [.. _pending.Where(p => p.Value.EndTime is null && now - p.Value.StartTime >= options.OperationDuration).Select(p => p.Key)];
         }
@@ -95,6 +103,7 @@ internal sealed class ProviderOperations(ProviderOptions options, TimeProvider c
         lock (_gate)
         {
             _pending.Clear();
+            _unfinished = 0;
             _failures.Clear();
             _failures.AddRange(options.Failures);
         }
@@ -107,6 +116,7 @@ internal sealed class ProviderOperations(ProviderOptions options, TimeProvider c
         {
             if (!_pending.TryGetValue(id, out pending!) || pending.EndTime is not null) return;
             pending.EndTime = clock.GetUtcNow();
+            _unfinished--;
         }
         bool failed = pending.Failure is not null;
         switch (pending.Kind)
