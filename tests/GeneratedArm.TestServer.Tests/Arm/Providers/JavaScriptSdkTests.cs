@@ -46,28 +46,20 @@ public class JavaScriptSdkTests
     public async Task Azure_arm_msi_2_2_0_manages_identities_and_federated_credentials_against_the_standalone_emulator_started_with_spec(CancellationToken cancellationToken)
     {
         string spec = ManagedIdentitySpecTests.Spec("2024-11-30");
-        if (Which("node") is null || Which("npm") is null) Assert.Ignore("node and npm are needed (CI has both).");
-        string folder = Path.Combine(Path.GetTempPath(), "garm-arm-msi-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        NodeClient.RequireNodeAndNpm();
+        string? folder = null;
         Process? emulator = null;
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(folder, "package.json"), """{"private":true,"type":"module"}""", cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(folder, "run.mjs"), Script, cancellationToken);
-            var (npmExit, _, npmOut) = await RunAsync("npm", folder, null, cancellationToken, "install", "--no-audit", "--no-fund", "--loglevel=error", "@azure/arm-msi@2.2.0");
-            Assert.That(npmExit, Is.Zero, "npm install @azure/arm-msi@2.2.0 failed: " + npmOut);
-
+            folder = await NodeClient.CreateProjectAsync("garm-arm-msi", Script, ["@azure/arm-msi@2.2.0"], cancellationToken);
             string certificate = Path.Combine(folder, "arm.pem");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in new[] { typeof(Program).Assembly.Location, "--spec", spec, "--cert-out", certificate }) start.ArgumentList.Add(a);
-            emulator = Process.Start(start)!;
-            string ready = (await emulator.StandardOutput.ReadLineAsync(cancellationToken))!;
-            string arm = Field(ready, "arm="), imds = Field(ready, "imds=");
+            (emulator, string ready) = await NodeClient.StartEmulatorAsync(cancellationToken, "--spec", spec, "--cert-out", certificate);
+            string arm = NodeClient.Field(ready, "arm="), imds = NodeClient.Field(ready, "imds=");
             using var http = new HttpClient();
             using var tokenResponse = await http.PostAsync(imds + "/_emulator/arm/administrator-token", null, cancellationToken);
             string token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync(cancellationToken)).RootElement.GetProperty("access_token").GetString()!;
 
-            var (exit, output, errors) = await RunAsync("node", folder, new() { ["NODE_EXTRA_CA_CERTS"] = certificate }, cancellationToken,
+            var (exit, output, errors) = await NodeClient.RunAsync("node", folder, new Dictionary<string, string?> { ["NODE_EXTRA_CA_CERTS"] = certificate }, cancellationToken,
                 "run.mjs", arm, token, TutorialDefaults.SubscriptionId);
 
             Assert.That(exit, Is.Zero, output + errors);
@@ -91,26 +83,8 @@ public class JavaScriptSdkTests
         }
         finally
         {
-            if (emulator is { HasExited: false }) emulator.Kill();
-            emulator?.Dispose();
-            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            NodeClient.Stop(emulator);
+            NodeClient.DeleteProject(folder);
         }
-    }
-
-    private static string Field(string readyLine, string prefix) => readyLine.Split(' ').Single(p => p.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..];
-
-    private static string? Which(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
-
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string program, string folder, Dictionary<string, string>? environment, CancellationToken cancellationToken, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in arguments) start.ArgumentList.Add(a);
-        if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
     }
 }
