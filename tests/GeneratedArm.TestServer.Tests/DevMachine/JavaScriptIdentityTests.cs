@@ -101,15 +101,16 @@ public class JavaScriptIdentityTests
         AssertTokenAndResourceGroup(result);
     }
 
-    [Test]
+    // "prod" keeps developer credentials out and still includes managed identity; without it managed identity is tried before them anyway.
+    [TestCase(null, TestName = "DefaultAzureCredential_gets_a_token_over_the_App_Service_protocol_with_only_IDENTITY_ENDPOINT_and_IDENTITY_HEADER")]
+    [TestCase("prod", TestName = "DefaultAzureCredential_gets_a_token_over_the_App_Service_protocol_with_AZURE_TOKEN_CREDENTIALS_prod")]
     [CancelAfter(180_000)]
-    public async Task DefaultAzureCredential_with_AZURE_TOKEN_CREDENTIALS_prod_gets_a_token_over_the_App_Service_protocol(CancellationToken cancellationToken)
+    public async Task DefaultAzureCredential_over_the_App_Service_protocol(string? tokenCredentials, CancellationToken cancellationToken)
     {
         var result = await RunAsync("default", imds =>
         {
             var environment = AppService(imds, Secret);
-            // "prod" keeps developer credentials out and still includes managed identity (@azure/identity's AZURE_TOKEN_CREDENTIALS).
-            environment["AZURE_TOKEN_CREDENTIALS"] = "prod";
+            environment["AZURE_TOKEN_CREDENTIALS"] = tokenCredentials;
             return environment;
         }, expectedExit: 0, cancellationToken);
 
