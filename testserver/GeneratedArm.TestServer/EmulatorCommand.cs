@@ -17,7 +17,7 @@ public static class EmulatorCommand
     /// <summary>Creates the emulator command.</summary>
     /// <param name="name">The subcommand name.</param>
     /// <returns>
-    /// A command that prints one ready line and serves until SIGINT/SIGTERM. Invoke it with
+    /// A command that prints its ready line (then the client setup) and serves until SIGINT/SIGTERM. Invoke it with
     /// <c>InvocationConfiguration.ProcessTerminationTimeout = null</c> so the action, not System.CommandLine,
     /// handles the signal and the process exits 0 after a clean stop.
     /// </returns>

@@ -10,7 +10,7 @@ namespace GeneratedArm.TestServer;
 
 /// <summary>
 /// Standalone emulator: <c>dotnet run --project testserver/GeneratedArm.TestServer -- --imds-url http://127.0.0.1:0 --arm-url https://127.0.0.1:0</c>.
-/// Prints one ready line, serves until Ctrl+C/SIGTERM, exits 0; bad flags exit 1, startup failures (port in use, bad files) exit 2.
+/// Prints its ready line (then the client setup), serves until Ctrl+C/SIGTERM, exits 0; bad flags exit 1, startup failures (port in use, bad files) exit 2.
 /// </summary>
 public static class Program
 {

@@ -66,7 +66,7 @@ public sealed class StandaloneEmulator : IAsyncDisposable
     /// <summary>The emulator's requests so far.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _runtime.Requests.Snapshot();
 
-    /// <summary>The single line the standalone program prints once it listens.</summary>
+    /// <summary>The line the standalone program prints first once it listens (scripts read it; the client setup follows).</summary>
     public string ReadyLine => ServesArm
         ? $"GeneratedArm emulator ready: imds={Base(ImdsUrl)} arm={Base(ArmUrl)} env: AZURE_POD_IDENTITY_AUTHORITY_HOST={Base(ImdsUrl)} AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential"
         : $"GeneratedArm emulator ready: imds={Base(ImdsUrl)} arm=off (token source azure-cli: real tokens for real Azure) env: AZURE_POD_IDENTITY_AUTHORITY_HOST={Base(ImdsUrl)} AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential";

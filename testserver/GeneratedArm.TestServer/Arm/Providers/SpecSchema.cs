@@ -10,8 +10,8 @@ internal sealed class SpecSchema
     /// <summary><c>string</c>, <c>integer</c>, <c>number</c>, <c>boolean</c>, <c>array</c>, <c>object</c>, or null (anything).</summary>
     public string? Type { get; set; }
     public string? Format { get; set; }
-    public Dictionary<string, SpecSchema> Properties { get; } = new(StringComparer.Ordinal);
-    public HashSet<string> Required { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, SpecSchema> Properties { get; private set; } = new(StringComparer.Ordinal);
+    public HashSet<string> Required { get; private set; } = new(StringComparer.Ordinal);
     public bool ReadOnly { get; set; }
     public bool Nullable { get; set; }
 
@@ -37,7 +37,7 @@ internal sealed class SpecSchema
     public string? DiscriminatorValue { get; set; }
 
     /// <summary>A discriminated base's subtypes by discriminator value.</summary>
-    public Dictionary<string, SpecSchema> Subtypes { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, SpecSchema> Subtypes { get; private set; } = new(StringComparer.Ordinal);
 
     /// <summary>Where it was defined (diagnostics).</summary>
     public string Origin { get; set; } = "";
@@ -45,4 +45,14 @@ internal sealed class SpecSchema
     public bool IsObject => Type == "object" || (Type is null && (Properties.Count > 0 || AdditionalProperties is not null));
 
     public SpecSchema? Property(string name) => Properties.TryGetValue(name, out var schema) ? schema : null;
+
+    /// <summary>A copy of every member (kept beside the member list so a new member is copied too), the collections copied.</summary>
+    public SpecSchema Copy()
+    {
+        var copy = (SpecSchema)MemberwiseClone();
+        copy.Properties = new(Properties, StringComparer.Ordinal);
+        copy.Required = new(Required, StringComparer.Ordinal);
+        copy.Subtypes = new(Subtypes, StringComparer.Ordinal);
+        return copy;
+    }
 }

@@ -101,23 +101,8 @@ internal sealed class SpecSchemaReader(SpecDocuments documents)
     private static SpecSchema WithSiblings(SpecSchema referenced, JsonElement property)
     {
         if (!Bool(property, "readOnly") || referenced.ReadOnly) return referenced;
-        var copy = new SpecSchema
-        {
-            Type = referenced.Type,
-            Format = referenced.Format,
-            ReadOnly = true,
-            Nullable = referenced.Nullable,
-            Enum = referenced.Enum,
-            EnumExtensible = referenced.EnumExtensible,
-            Items = referenced.Items,
-            AdditionalProperties = referenced.AdditionalProperties,
-            Discriminator = referenced.Discriminator,
-            DiscriminatorValue = referenced.DiscriminatorValue,
-            Origin = referenced.Origin,
-        };
-        foreach (var (k, v) in referenced.Properties) copy.Properties[k] = v;
-        foreach (var r in referenced.Required) copy.Required.Add(r);
-        foreach (var (k, v) in referenced.Subtypes) copy.Subtypes[k] = v;
+        var copy = referenced.Copy();
+        copy.ReadOnly = true;
         return copy;
     }
 
